@@ -1,0 +1,137 @@
+"""Assertions for graded test cells.
+
+Each check raises `AssertionError` with a message that says what was checked, what was expected,
+what came back and, where one is given, a hint. Checks are meant to run in this order:
+type, then shape, then dtype, then values, then behaviour, so the first failure names the
+most basic problem.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+__all__ = [
+    "check_at_least",
+    "check_close",
+    "check_dtype",
+    "check_equal",
+    "check_layers",
+    "check_shape",
+    "check_type",
+]
+
+_NOT_DONE_HINT = "It looks unfinished: replace the `...` with your code and `return` the result."
+
+
+def _fail(what: str, expected: Any, got: Any, hint: str = "") -> None:
+    message = f"{what}: expected {expected}, got {got}."
+    if hint:
+        message += f"\nHint: {hint}"
+    raise AssertionError(message)
+
+
+def _describe_type(value: Any) -> str:
+    if value is None:
+        return "None"
+    if value is Ellipsis:
+        return "... (Ellipsis)"
+    return type(value).__name__
+
+
+def check_type(value: Any, expected: type | tuple[type, ...], what: str, hint: str = "") -> None:
+    """Check `isinstance(value, expected)`."""
+    if isinstance(value, expected):
+        return
+    names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+    if value is None or value is Ellipsis:
+        hint = _NOT_DONE_HINT + (f" {hint}" if hint else "")
+    _fail(what, names, _describe_type(value), hint)
+
+
+def check_shape(array: Any, expected: tuple[int | None, ...], what: str, hint: str = "") -> None:
+    """Check an array's (or tensor's) shape; `None` in `expected` matches any size on that axis."""
+    shape = getattr(array, "shape", None)
+    if shape is None:
+        _fail(f"{what} (shape)", f"an array of shape {expected}", _describe_type(array),
+              hint or _NOT_DONE_HINT)
+    shape = tuple(shape)
+    matches = len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))
+    if not matches:
+        _fail(f"{what} (shape)", tuple(expected), shape, hint)
+
+
+def check_dtype(array: Any, expected: Any, what: str, hint: str = "") -> None:
+    """Check a numpy dtype. `expected` may be a dtype, or an abstract kind such as `np.floating`."""
+    dtype = getattr(array, "dtype", None)
+    if dtype is None:
+        _fail(f"{what} (dtype)", expected, _describe_type(array), hint)
+    ok = np.issubdtype(dtype, expected)  # exact for concrete dtypes, kind-wise for np.floating etc.
+    if not ok:
+        name = getattr(expected, "__name__", str(expected))
+        _fail(f"{what} (dtype)", name, dtype, hint)
+
+
+def check_close(got: Any, expected: Any, what: str, hint: str = "",
+                rtol: float = 1e-6, atol: float = 1e-8) -> None:
+    """Check values with `np.allclose`; shapes must already match (see `check_shape`)."""
+    got_array = np.asarray(got, dtype=float)
+    expected_array = np.asarray(expected, dtype=float)
+    if got_array.shape != expected_array.shape:
+        _fail(f"{what} (shape)", expected_array.shape, got_array.shape, hint)
+    if not np.all(np.isfinite(got_array)):
+        _fail(what, "finite numbers", "nan or inf in the result", hint)
+    if not np.allclose(got_array, expected_array, rtol=rtol, atol=atol):
+        worst = np.unravel_index(np.argmax(np.abs(got_array - expected_array)), got_array.shape)
+        if got_array.ndim == 0:
+            _fail(what, f"{expected_array.item():.6g}", f"{got_array.item():.6g}", hint)
+        _fail(what, f"{expected_array[worst]:.6g} at index {tuple(int(i) for i in worst)}",
+              f"{got_array[worst]:.6g} (the largest difference)", hint)
+
+
+def check_equal(got: Any, expected: Any, what: str, hint: str = "") -> None:
+    """Check `got == expected` for plain values (ints, tuples, strings)."""
+    if got is None or got is Ellipsis:
+        _fail(what, repr(expected), _describe_type(got), hint or _NOT_DONE_HINT)
+    if got != expected:
+        _fail(what, repr(expected), repr(got), hint)
+
+
+def check_at_least(value: float, threshold: float, what: str, hint: str = "") -> None:
+    """Check a score such as an accuracy against a minimum."""
+    if value is None or value is Ellipsis:
+        _fail(what, f"at least {threshold}", _describe_type(value), hint or _NOT_DONE_HINT)
+    if not float(value) >= threshold:
+        _fail(what, f"at least {threshold}", f"{float(value):.4f}", hint)
+
+
+def check_layers(model: Any, expected: Iterable[tuple], what: str = "model") -> None:
+    """Compare a Keras model with a list of `(class name, output shape, parameter count, activation)`.
+
+    Use `None` for anything that should not be checked (e.g. the activation of a Flatten layer).
+    Output shapes leave out the batch axis: `(26, 26, 32)` for a Conv2D output.
+    """
+    check_type(getattr(model, "layers", None), list, f"{what}.layers",
+               "Build a Keras model (keras.Sequential or keras.Model) and assign it.")
+    expected = list(expected)
+    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    if len(layers) != len(expected):
+        names = [type(layer).__name__ for layer in layers]
+        wanted = [row[0] for row in expected]
+        _fail(f"{what}: number of layers", f"{len(expected)} {wanted}", f"{len(layers)} {names}")
+    for index, (layer, (cls, shape, params, activation)) in enumerate(zip(layers, expected)):
+        where = f"{what}, layer {index} ({layer.name})"
+        if type(layer).__name__ != cls:
+            _fail(f"{where}: layer type", cls, type(layer).__name__)
+        if shape is not None:
+            got_shape = tuple(layer.output.shape[1:])
+            if got_shape != tuple(shape):
+                _fail(f"{where}: output shape (without the batch axis)", tuple(shape), got_shape,
+                      "Check the number of units/filters, the kernel size and the padding.")
+        if params is not None and layer.count_params() != params:
+            _fail(f"{where}: parameter count", params, layer.count_params(),
+                  "Count weights and biases: a Dense layer has inputs*units + units.")
+        if activation is not None:
+            got_activation = getattr(getattr(layer, "activation", None), "__name__", None)
+            if got_activation != activation:
+                _fail(f"{where}: activation", activation, got_activation)

@@ -1,0 +1,66 @@
+"""Datasets for the course.
+
+MNIST comes from Keras' own downloader (`keras.datasets.mnist.load_data`), which works in Colab and on
+any machine with internet. Where there is no internet (CI, an offline lab), set the environment
+variable `COURSE_MNIST_NPZ` to a local `.npz` file in the layout of Keras' `mnist.npz`
+(`x_train`, `y_train`, `x_test`, `y_test`) and the loader reads that file instead.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["MNIST_OVERRIDE_VARIABLE", "load_mnist", "load_photo"]
+
+MNIST_OVERRIDE_VARIABLE = "COURSE_MNIST_NPZ"
+_MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+Split = tuple[np.ndarray, np.ndarray]
+
+
+def load_mnist() -> tuple[Split, Split]:
+    """Return MNIST as `(x_train, y_train), (x_test, y_test)`: uint8 images (N, 28, 28), uint8 labels."""
+    override = os.environ.get(MNIST_OVERRIDE_VARIABLE)
+    if override:
+        return _load_mnist_npz(Path(override).expanduser())
+    from keras.datasets import mnist  # imported here: TensorFlow takes seconds to import
+
+    try:
+        return mnist.load_data()
+    except Exception as error:  # Keras raises a bare Exception when the download fails
+        raise RuntimeError(
+            f"Keras could not download MNIST ({error}). Check the internet connection, or set "
+            f"{MNIST_OVERRIDE_VARIABLE} to a local copy of mnist.npz."
+        ) from error
+
+
+def _load_mnist_npz(path: Path) -> tuple[Split, Split]:
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{MNIST_OVERRIDE_VARIABLE} points at {str(path)!r}, which is not a file. "
+            f"Fix the path, or unset {MNIST_OVERRIDE_VARIABLE} to download MNIST with Keras."
+        )
+    try:
+        with np.load(path) as npz:
+            missing = [key for key in _MNIST_KEYS if key not in npz.files]
+            if missing:
+                raise ValueError(
+                    f"{path} has no {', '.join(missing)}; an MNIST .npz needs the arrays "
+                    f"{', '.join(_MNIST_KEYS)} (the layout of Keras' mnist.npz)."
+                )
+            x_train, y_train, x_test, y_test = (npz[key] for key in _MNIST_KEYS)
+    except (OSError, EOFError) as error:  # np.load's error for a file that is not an .npz
+        raise ValueError(
+            f"{path} could not be read as an .npz archive ({error}). "
+            f"Point {MNIST_OVERRIDE_VARIABLE} at the mnist .npz file itself."
+        ) from error
+    return (x_train, y_train), (x_test, y_test)
+
+
+def load_photo(name: str = "china.jpg") -> np.ndarray:
+    """Return one of scikit-learn's bundled colour photos ('china.jpg' or 'flower.jpg') as uint8 (H, W, 3)."""
+    from sklearn.datasets import load_sample_image
+
+    return load_sample_image(name)

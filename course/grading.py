@@ -1,0 +1,200 @@
+"""Instructor commands around nbgrader: release, grade and a demo class.
+
+    python -m course.grading release [ASSIGNMENT ...]
+    python -m course.grading grade
+    python -m course.grading demo [--dir DIR] [ASSIGNMENT ...]
+
+Every command runs the real `nbgrader` commands in the course root (the folder that holds
+nbgrader_config.py), so the gradebook and formgrader keep working as usual.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+__all__ = ["blank_submission", "grade", "release", "score_table", "solved_submission"]
+
+
+class GradingError(RuntimeError):
+    """A step of the course pipeline failed; the message says which and what to do."""
+
+
+def course_root(start: Path | None = None) -> Path:
+    """The folder that holds nbgrader_config.py and source/."""
+    root = Path(start or Path.cwd()).resolve()
+    if not (root / "nbgrader_config.py").is_file() or not (root / "source").is_dir():
+        raise GradingError(f"{root} is not a course root: it needs nbgrader_config.py and source/. "
+                           "Run the command from the repository's top folder.")
+    return root
+
+
+def assignments(root: Path) -> list[str]:
+    """Assignment ids in teaching order: every source/<aid>/<aid>.ipynb."""
+    return sorted(p.name for p in (root / "source").iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run one nbgrader command in the course root, with this Python's bin/ on PATH (nbgrader calls alembic)."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env,
+                            capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise GradingError(f"`nbgrader {' '.join(args)}` failed (exit {result.returncode}):\n"
+                           + _tail(result.stderr + result.stdout))
+    return result
+
+
+def _tail(text: str, lines: int = 30) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def release(root: Path, ids: list[str] | None = None) -> list[Path]:
+    """source/<aid> -> release/<aid> for the given assignments (default: all)."""
+    ids = ids or assignments(root)
+    unknown = sorted(set(ids) - set(assignments(root)))
+    if unknown:
+        raise GradingError(f"no source notebook for {', '.join(unknown)}; "
+                           f"the assignments are {', '.join(assignments(root))}.")
+    for aid in ids:
+        nbgrader(root, "generate_assignment", aid, "--force")
+    return [root / "release" / aid / f"{aid}.ipynb" for aid in ids]
+
+
+def grade(root: Path) -> Path:
+    """submitted/ -> autograded/ -> feedback/, then grades.csv. One student's failure never stops the rest."""
+    submitted = root / "submitted"
+    ids = sorted({p.name for p in submitted.glob("*/*") if p.is_dir()}) if submitted.is_dir() else []
+    if not ids:
+        raise GradingError(f"nothing to grade: put submissions in {submitted}/<student>/<assignment>/<assignment>.ipynb.")
+    known = set(assignments(root))
+    problems = []
+    for aid in ids:
+        if aid not in known:
+            problems.append(f"{aid}: not an assignment of this course (submitted/*/{aid} was skipped)")
+            continue
+        autograde = nbgrader(root, "autograde", aid, check=False)
+        if autograde.returncode != 0:
+            problems.append(f"{aid}: nbgrader autograde reported errors:\n{_tail(autograde.stderr, 15)}")
+        feedback = nbgrader(root, "generate_feedback", aid, check=False)
+        if feedback.returncode != 0:
+            problems.append(f"{aid}: nbgrader generate_feedback reported errors:\n{_tail(feedback.stderr, 15)}")
+    nbgrader(root, "export", "--to", "grades.csv")
+    for problem in problems:
+        print("WARNING:", problem, file=sys.stderr)
+    return root / "grades.csv"
+
+
+def score_table(grades_csv: Path) -> str:
+    """A plain-text table of student × assignment scores from nbgrader's grades.csv."""
+    with open(grades_csv, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows:
+        return "(no graded submissions)"
+    width = max(len("student"), *(len(row["student_id"]) for row in rows))
+    lines = [f"{'student':<{width}}  {'assignment':<16} {'score':>7} / max"]
+    for row in sorted(rows, key=lambda r: (r["student_id"], r["assignment"])):
+        lines.append(f"{row['student_id']:<{width}}  {row['assignment']:<16} "
+                     f"{float(row['score']):>7.1f} / {float(row['max_score']):.0f}")
+    return "\n".join(lines)
+
+
+def _solution_sources(source_notebook: Path) -> dict[str, str]:
+    """grade_id -> solution cell source, without the BEGIN/END SOLUTION marker lines."""
+    nb = nbformat.read(source_notebook, as_version=4)
+    sources = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            kept = [line for line in cell.source.splitlines()
+                    if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+            sources[meta["grade_id"]] = "\n".join(kept)
+    return sources
+
+
+def solved_submission(release_notebook: Path, source_notebook: Path, keep=lambda grade_id, index: True):
+    """The release notebook with its solution cells filled in from the source, as a student would.
+
+    `keep(grade_id, index)` decides per solution cell; cells it rejects stay blank.
+    """
+    nb = nbformat.read(release_notebook, as_version=4)
+    solutions = _solution_sources(source_notebook)
+    index = 0
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            if keep(grade_id, index):
+                cell.source = solutions[grade_id]
+            index += 1
+    return nb
+
+
+def blank_submission(release_notebook: Path):
+    """The release notebook exactly as handed out."""
+    return nbformat.read(release_notebook, as_version=4)
+
+
+def _submit(root: Path, student: str, aid: str, nb) -> None:
+    target = root / "submitted" / student / aid
+    target.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target / f"{aid}.ipynb")
+
+
+def demo(directory: Path, ids: list[str]) -> str:
+    """Grade a sample class of three students in `directory`, a scratch copy of the course."""
+    repo = course_root()
+    if directory.exists() and any(directory.iterdir()):
+        raise GradingError(f"{directory} is not empty; the demo needs a new or empty folder.")
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copy(repo / "nbgrader_config.py", directory)
+    shutil.copytree(repo / "source", directory / "source")
+    for release_notebook in release(directory, ids):
+        aid = release_notebook.stem
+        source_notebook = directory / "source" / aid / f"{aid}.ipynb"
+        _submit(directory, "ada_solved", aid, solved_submission(release_notebook, source_notebook))
+        _submit(directory, "bob_blank", aid, blank_submission(release_notebook))
+        _submit(directory, "cy_partial", aid,
+                solved_submission(release_notebook, source_notebook, keep=lambda _, i: i % 2 == 0))
+    return score_table(grade(directory))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course.grading", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("release", help="source/ -> release/").add_argument("assignments", nargs="*")
+    commands.add_parser("grade", help="submitted/ -> autograded/, feedback/, grades.csv")
+    demo_parser = commands.add_parser("demo", help="grade a sample class in a scratch folder")
+    demo_parser.add_argument("--dir", type=Path, default=None, help="scratch folder (default: a new temporary one)")
+    demo_parser.add_argument("assignments", nargs="*", default=["01_tensors"])
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "release":
+            for path in release(course_root(), args.assignments):
+                print("released", path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+        elif args.command == "grade":
+            grades_csv = grade(course_root())
+            print(score_table(grades_csv))
+            print(f"\nwrote {grades_csv}, autograded/ and feedback/")
+        else:
+            directory = args.dir or Path(tempfile.mkdtemp(prefix="dlb-demo-"))
+            print(f"Demo class in {directory}: ada_solved (the solutions), bob_blank (the untouched release), "
+                  f"cy_partial (every other exercise left blank). Grading {', '.join(args.assignments)} ...")
+            print(demo(directory, args.assignments))
+            print(f"\nFeedback: {directory}/feedback/<student>/<assignment>/*.html")
+    except GradingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Shared pytest setup: paths, the offline MNIST file, and the list of assignments."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# No internet here: point the course's MNIST loader at the offline copy beside the repository,
+# unless the caller already chose a file.
+_OFFLINE_MNIST = ROOT.parent / "shared" / "data" / "mnist" / "mnist-offline.npz"
+if "COURSE_MNIST_NPZ" not in os.environ and _OFFLINE_MNIST.is_file():
+    os.environ["COURSE_MNIST_NPZ"] = str(_OFFLINE_MNIST)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Kernels started by the tests must find the virtualenv's python and nbgrader's alembic.
+os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+
+ASSIGNMENTS = sorted(p.name for p in (ROOT / "source").iterdir() if (p / f"{p.name}.ipynb").is_file())

@@ -1,0 +1,118 @@
+"""Run a source notebook once in a live kernel, then try other answers in it cheaply.
+
+A variant replaces the source of one solution cell. Only the code cells from that solution cell to the
+end of its `## ` section are re-run, and the test cells among them are scored the way nbgrader scores
+them (an error, or stderr that nbgrader_config.py does not ignore, scores 0).
+"""
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbgrader.utils import determine_grade, is_grade, is_solution
+from traitlets.config.loader import PyFileConfigLoader
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ignored_stderr_pattern() -> re.Pattern:
+    """The stderr pattern nbgrader ignores, read from the course's nbgrader_config.py."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    return re.compile(config.IgnorePattern.pattern)
+
+
+def grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def score(cell, pattern: re.Pattern) -> tuple[float, float]:
+    """(points scored, points possible) of an executed test cell, as nbgrader would score it."""
+    cell = copy.deepcopy(cell)
+    cell.outputs = [o for o in cell.outputs if not (
+        o.output_type == "stream" and o.name == "stderr" and pattern.search(o.text))]
+    return determine_grade(cell)
+
+
+def failure_text(cell) -> str:
+    """The cell's source and its error or stderr, for pytest messages."""
+    shown = [o.get("text", "") if o.output_type == "stream" else "\n".join(o.get("traceback", []))
+             for o in cell.outputs if o.output_type in ("error", "stream")]
+    return f"--- cell {grade_id(cell)} ---\n{cell.source}\n--- output ---\n" + "\n".join(shown)
+
+
+class NotebookRun:
+    """A notebook executed top to bottom in a kernel that stays alive for variants."""
+
+    def __init__(self, path: Path, timeout: int = 600):
+        self.path = Path(path)
+        self.nb = nbformat.read(self.path, as_version=4)
+        self.client = NotebookClient(self.nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                     resources={"metadata": {"path": str(self.path.parent)}})
+        self.pattern = ignored_stderr_pattern()
+        self.scores: dict[str, tuple[float, float]] = {}
+
+    def __enter__(self) -> "NotebookRun":
+        self._context = self.client.setup_kernel()
+        self._context.__enter__()
+        for index, cell in enumerate(self.nb.cells):
+            self._run(index, cell)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._context.__exit__(*exc)
+
+    def _run(self, index: int, cell) -> None:
+        if cell.cell_type != "code":
+            return
+        self.client.execute_cell(cell, index)
+        if is_grade(cell):
+            self.scores[grade_id(cell)] = score(cell, self.pattern)
+
+    def failures(self) -> list[str]:
+        """Source and output of every test cell that did not get full marks."""
+        return [failure_text(cell) for cell in self.nb.cells
+                if is_grade(cell) and cell.cell_type == "code"
+                and self.scores[grade_id(cell)][0] != self.scores[grade_id(cell)][1]]
+
+    def section_of(self, solution_id: str) -> range:
+        """Indices from the solution cell to the cell before the next `## ` heading."""
+        start = next((i for i, c in enumerate(self.nb.cells) if is_solution(c) and grade_id(c) == solution_id), None)
+        if start is None:
+            raise KeyError(f"{self.path.name} has no solution cell {solution_id!r}")
+        end = next((i for i in range(start + 1, len(self.nb.cells))
+                    if self.nb.cells[i].cell_type == "markdown" and self.nb.cells[i].source.startswith("## ")),
+                   len(self.nb.cells))
+        return range(start, end)
+
+    def try_variant(self, solution_id: str, source: str) -> dict[str, tuple[tuple[float, float], str]]:
+        """Swap in `source`, re-run the rest of the section; return {test id: ((score, max), failure text)}.
+
+        Variants must be tried from the end of the notebook backwards (see `variant_order`): a re-run
+        restores every cell after the swapped one, so nothing needs undoing afterwards.
+        """
+        results = {}
+        for index in self.section_of(solution_id):
+            cell = self.nb.cells[index]
+            if index == self.section_of(solution_id).start:
+                cell = copy.deepcopy(cell)
+                cell.source = source
+            elif cell.cell_type == "code":
+                cell = copy.deepcopy(cell)
+            self._run_copy(index, cell, results)
+        return results
+
+    def _run_copy(self, index: int, cell, results: dict) -> None:
+        if cell.cell_type != "code":
+            return
+        cell.outputs = []
+        self.client.execute_cell(cell, index)
+        if is_grade(cell):
+            results[grade_id(cell)] = (score(cell, self.pattern), failure_text(cell))
+
+    def variant_order(self, solution_ids: list[str]) -> list[int]:
+        """Positions of `solution_ids` sorted so later cells come first."""
+        position = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_solution(c)}
+        return sorted(range(len(solution_ids)), key=lambda k: -position[solution_ids[k]])
