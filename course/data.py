@@ -8,6 +8,7 @@ variable `COURSE_MNIST_NPZ` to a local `.npz` file in the layout of Keras' `mnis
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -42,20 +43,18 @@ def _load_mnist_npz(path: Path) -> tuple[Split, Split]:
             f"{MNIST_OVERRIDE_VARIABLE} points at {str(path)!r}, which is not a file. "
             f"Fix the path, or unset {MNIST_OVERRIDE_VARIABLE} to download MNIST with Keras."
         )
-    try:
-        with np.load(path) as npz:
-            missing = [key for key in _MNIST_KEYS if key not in npz.files]
-            if missing:
-                raise ValueError(
-                    f"{path} has no {', '.join(missing)}; an MNIST .npz needs the arrays "
-                    f"{', '.join(_MNIST_KEYS)} (the layout of Keras' mnist.npz)."
-                )
-            x_train, y_train, x_test, y_test = (npz[key] for key in _MNIST_KEYS)
-    except (OSError, EOFError) as error:  # np.load's error for a file that is not an .npz
+    if not zipfile.is_zipfile(path):
         raise ValueError(
-            f"{path} could not be read as an .npz archive ({error}). "
-            f"Point {MNIST_OVERRIDE_VARIABLE} at the mnist .npz file itself."
-        ) from error
+            f"{path} is not an .npz archive. Point {MNIST_OVERRIDE_VARIABLE} at the MNIST .npz file itself."
+        )
+    with np.load(path) as npz:
+        missing = [key for key in _MNIST_KEYS if key not in npz.files]
+        if missing:
+            raise ValueError(
+                f"{path} has no {', '.join(missing)}; an MNIST .npz needs the arrays "
+                f"{', '.join(_MNIST_KEYS)} (the layout of Keras' mnist.npz)."
+            )
+        x_train, y_train, x_test, y_test = (npz[key] for key in _MNIST_KEYS)
     return (x_train, y_train), (x_test, y_test)
 
 

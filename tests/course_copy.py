@@ -1,0 +1,40 @@
+"""A temporary copy of the course, for running the real nbgrader commands on it."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from conftest import ROOT
+
+HEADING = re.compile(r"^## .*\((\d+) points?\)\s*$")
+
+
+def copy_course(target: Path) -> Path:
+    """nbgrader_config.py and source/ copied into `target` (the pieces nbgrader needs)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", target)
+    shutil.copytree(ROOT / "source", target / "source")
+    return target
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def sections(nb) -> list[tuple[str, list]]:
+    """(heading line, cells under it) for every `## ` section; cells before the first go under ''."""
+    found = [("", [])]
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("## "):
+                    found.append((line.strip(), []))
+        found[-1][1].append(cell)
+    return found
