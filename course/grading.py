@@ -77,21 +77,35 @@ def grade(root: Path) -> Path:
     if not ids:
         raise GradingError(f"nothing to grade: put submissions in {submitted}/<student>/<assignment>/<assignment>.ipynb.")
     known = set(assignments(root))
-    problems = []
-    for aid in ids:
-        if aid not in known:
-            problems.append(f"{aid}: not an assignment of this course (submitted/*/{aid} was skipped)")
-            continue
-        autograde = nbgrader(root, "autograde", aid, check=False)
-        if autograde.returncode != 0:
-            problems.append(f"{aid}: nbgrader autograde reported errors:\n{_tail(autograde.stderr, 15)}")
-        feedback = nbgrader(root, "generate_feedback", aid, check=False)
-        if feedback.returncode != 0:
-            problems.append(f"{aid}: nbgrader generate_feedback reported errors:\n{_tail(feedback.stderr, 15)}")
+    problems = [f"{aid}: not an assignment of this course (submitted/*/{aid} was skipped)"
+                for aid in ids if aid not in known]
+    ids = [aid for aid in ids if aid in known]
+    problems += autograde(root, ids)
+    problems += feedback(root, ids)
     nbgrader(root, "export", "--to", "grades.csv")
     for problem in problems:
         print("WARNING:", problem, file=sys.stderr)
     return root / "grades.csv"
+
+
+def autograde(root: Path, ids: list[str]) -> list[str]:
+    """Run `nbgrader autograde` for each assignment; return the problems it reported."""
+    problems = []
+    for aid in ids:
+        result = nbgrader(root, "autograde", aid, check=False)
+        if result.returncode != 0:
+            problems.append(f"{aid}: nbgrader autograde reported errors:\n{_tail(result.stderr, 15)}")
+    return problems
+
+
+def feedback(root: Path, ids: list[str]) -> list[str]:
+    """Run `nbgrader generate_feedback` for each assignment; return the problems it reported."""
+    problems = []
+    for aid in ids:
+        result = nbgrader(root, "generate_feedback", aid, check=False)
+        if result.returncode != 0:
+            problems.append(f"{aid}: nbgrader generate_feedback reported errors:\n{_tail(result.stderr, 15)}")
+    return problems
 
 
 def score_table(grades_csv: Path) -> str:
