@@ -20,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 
+from course import intake
+
 __all__ = ["blank_submission", "grade", "release", "score_table", "solved_submission"]
 
 
@@ -70,17 +72,25 @@ def release(root: Path, ids: list[str] | None = None) -> list[Path]:
     return [root / "release" / aid / f"{aid}.ipynb" for aid in ids]
 
 
-def grade(root: Path) -> Path:
-    """submitted/ -> autograded/ -> feedback/, then grades.csv. One student's failure never stops the rest."""
+def grade(root: Path, workers: int | None = None, unsafe: bool = False) -> Path:
+    """submitted/ -> autograded/ -> feedback/, then grades.csv. One student's failure never stops the rest.
+
+    Student code runs in a sandbox (course/sandbox.py), `workers` submissions at once (default: one per
+    core); `unsafe=True` runs it without the sandbox, for trusted test runs only.
+    """
     submitted = root / "submitted"
-    ids = sorted({p.name for p in submitted.glob("*/*") if p.is_dir()}) if submitted.is_dir() else []
-    if not ids:
+    if not any(submitted.glob("*/*")):
         raise GradingError(f"nothing to grade: put submissions in {submitted}/<student>/<assignment>/<assignment>.ipynb.")
+    outcomes = intake.prepare(root, assignments(root))
+    (root / "intake").mkdir(exist_ok=True)
+    (root / "intake" / "report.txt").write_text(intake.report(outcomes) + "\n")
+    print(intake.report(outcomes))
+    ids = sorted({p.name for p in submitted.glob("*/*") if p.is_dir()})
     known = set(assignments(root))
     problems = [f"{aid}: not an assignment of this course (submitted/*/{aid} was skipped)"
                 for aid in ids if aid not in known]
     ids = [aid for aid in ids if aid in known]
-    problems += autograde(root, ids)
+    problems += autograde(root, ids, workers=workers, unsafe=unsafe)
     problems += feedback(root, ids)
     nbgrader(root, "export", "--to", "grades.csv")
     for problem in problems:
@@ -88,14 +98,20 @@ def grade(root: Path) -> Path:
     return root / "grades.csv"
 
 
-def autograde(root: Path, ids: list[str]) -> list[str]:
-    """Run `nbgrader autograde` for each assignment; return the problems it reported."""
-    problems = []
-    for aid in ids:
-        result = nbgrader(root, "autograde", aid, check=False)
-        if result.returncode != 0:
-            problems.append(f"{aid}: nbgrader autograde reported errors:\n{_tail(result.stderr, 15)}")
-    return problems
+def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bool = False) -> list[str]:
+    """Autograde every submission of these assignments, each in a sandbox, `workers` at a time (nbgrader's
+    own autograde for each one, in parallel worker processes); return the problems it reported.
+
+    Refuses (GradingError) before running any student code if the sandbox cannot run, unless `unsafe`.
+    """
+    from course import sandbox  # here, so that release and demo set-up need no Jupyter machinery
+
+    jobs = [(aid, folder.parent.name) for aid in ids
+            for folder in sorted((root / "submitted").glob(f"*/{aid}")) if folder.is_dir()]
+    try:
+        return sandbox.autograde_all(root, jobs, workers=workers, unsafe=unsafe)
+    except sandbox.SandboxUnavailable as error:
+        raise GradingError(f"grading stopped before running any student code: {error}") from None
 
 
 def feedback(root: Path, ids: list[str]) -> list[str]:
@@ -185,7 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.grading", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("release", help="source/ -> release/").add_argument("assignments", nargs="*")
-    commands.add_parser("grade", help="submitted/ -> autograded/, feedback/, grades.csv")
+    grade_parser = commands.add_parser("grade", help="submitted/ -> autograded/, feedback/, grades.csv")
+    grade_parser.add_argument("--workers", type=int, default=None,
+                              help="submissions graded at once, each in its own sandbox (default: one per core)")
+    grade_parser.add_argument("--unsafe", action="store_true",
+                              help="run student code WITHOUT the sandbox (only for submissions you trust)")
     demo_parser = commands.add_parser("demo", help="grade a sample class in a scratch folder")
     demo_parser.add_argument("--dir", type=Path, default=None, help="scratch folder (default: a new temporary one)")
     demo_parser.add_argument("assignments", nargs="*", default=["01_tensors"])
@@ -195,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             for path in release(course_root(), args.assignments):
                 print("released", path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
         elif args.command == "grade":
-            grades_csv = grade(course_root())
+            grades_csv = grade(course_root(), workers=args.workers, unsafe=args.unsafe)
             print(score_table(grades_csv))
             print(f"\nwrote {grades_csv}, autograded/ and feedback/")
         else:

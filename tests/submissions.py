@@ -1,0 +1,169 @@
+"""Submissions as they really arrive: each function turns a solved notebook into one intake case.
+
+Every case returns {relative file path: file content (a notebook node, or bytes)} for one student's
+folder submitted/<student>/<aid>/, and the score the case deserves ("full", "zero", or a number).
+"""
+from __future__ import annotations
+
+import copy
+import uuid
+
+import nbformat
+
+AID = "01_tensors"
+
+
+def _cells_with(nb, **wanted):
+    return [i for i, c in enumerate(nb.cells)
+            if all(c.metadata.get("nbgrader", {}).get(k) == v for k, v in wanted.items())]
+
+
+def _first_test_after_solution(nb) -> int:
+    """Index of a test cell that directly follows its exercise's cells (not a read-only cell)."""
+    return _cells_with(nb, grade=True)[0]
+
+
+def renamed_copy_of(nb):
+    return {f"Copy of {AID}.ipynb": nb}, "full"
+
+
+def renamed_with_number(nb):
+    return {f"{AID} (1).ipynb": nb}, "full"
+
+
+def in_a_subfolder(nb):
+    return {f"my work/{AID}.ipynb": nb}, "full"
+
+
+def colab_metadata(nb):
+    nb = copy.deepcopy(nb)
+    nb.metadata["colab"] = {"provenance": [], "toc_visible": True}
+    nb.metadata["accelerator"] = "GPU"
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "name": "python3"}
+    for cell in nb.cells:
+        cell.metadata["colab"] = {"base_uri": "https://localhost:8080/"}
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def nbformat_4_0_without_ids(nb):
+    nb = copy.deepcopy(nb)
+    nb.nbformat_minor = 0
+    for cell in nb.cells:
+        cell.pop("id", None)
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def ids_only_in_metadata(nb):
+    nb = copy.deepcopy(nb)
+    nb.nbformat_minor = 0
+    for cell in nb.cells:
+        cell.pop("id", None)
+        cell.metadata["id"] = uuid.uuid4().hex[:12]
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def outputs_and_scratch_cells(nb):
+    nb = copy.deepcopy(nb)
+    for count, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.execution_count = count + 1
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="old output\n")]
+    scratch = nbformat.v4.new_code_cell("print('scratch')  # my own experiment\nx_scratch = 1")
+    nb.cells.insert(3, copy.deepcopy(scratch))
+    nb.cells.insert(len(nb.cells) // 2, copy.deepcopy(scratch))
+    nb.cells.append(nbformat.v4.new_markdown_cell("my notes"))
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def test_cell_deleted(nb):
+    nb = copy.deepcopy(nb)
+    del nb.cells[_first_test_after_solution(nb)]
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def test_cell_edited(nb):
+    nb = copy.deepcopy(nb)
+    for index in _cells_with(nb, grade=True):
+        nb.cells[index].source = "pass  # tests removed by the student"
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def test_cell_made_markdown(nb):
+    nb = copy.deepcopy(nb)
+    index = _first_test_after_solution(nb)
+    old = nb.cells[index]
+    nb.cells[index] = nbformat.v4.new_markdown_cell(old.source, metadata=old.metadata)
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def solution_cell_duplicated(nb):
+    nb = copy.deepcopy(nb)
+    index = _cells_with(nb, solution=True)[1]
+    twin = copy.deepcopy(nb.cells[index])
+    twin["id"] = "duplicate-cell"
+    nb.cells.insert(index + 1, twin)
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def nbgrader_metadata_stripped(nb):
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def correct_but_warns_on_stderr(nb):
+    nb = copy.deepcopy(nb)
+    index = _cells_with(nb, grade_id="ex2_flatten")[0]
+    nb.cells[index].source = (
+        "import warnings\n\n"
+        "def flatten_images(images):\n"
+        "    warnings.warn('flattening images', UserWarning)\n"
+        "    np.log(np.zeros(1))  # numpy: RuntimeWarning: divide by zero\n"
+        "    return images.reshape(len(images), -1)\n")
+    return {f"{AID}.ipynb": nb}, "full"
+
+
+def not_json(nb):
+    return {f"{AID}.ipynb": b'{"cells": [ {"cell_type": "code", '}, "set aside"
+
+
+def two_candidate_notebooks(nb):
+    return {f"Copy of {AID}.ipynb": nb, f"{AID} (2).ipynb": nb}, "set aside"
+
+
+CASES = [renamed_copy_of, renamed_with_number, in_a_subfolder, colab_metadata, nbformat_4_0_without_ids,
+         ids_only_in_metadata, outputs_and_scratch_cells, test_cell_deleted, test_cell_edited,
+         test_cell_made_markdown, solution_cell_duplicated, nbgrader_metadata_stripped,
+         correct_but_warns_on_stderr, not_json, two_candidate_notebooks]
+
+
+def write_case(folder, files) -> None:
+    for relative, content in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(nbformat.writes(content, version=4) if content.nbformat_minor >= 5
+                            else __import__("json").dumps(content))
+
+
+def wrong_answer_with_metadata_stripped(nb):
+    """Repairs must not give marks away: a wrong flatten still loses exactly its points."""
+    files, _ = nbgrader_metadata_stripped(nb)
+    notebook = files[f"{AID}.ipynb"]
+    for cell in notebook.cells:
+        if cell.source.startswith("def flatten_images"):
+            cell.source = "def flatten_images(images):\n    return images.transpose(0, 2, 1).reshape(len(images), -1)\n"
+    return files, 14
+
+
+def loops_forever(nb):
+    """A runaway answer: the test cells that call it time out and score 0; the rest still run."""
+    nb = copy.deepcopy(nb)
+    index = _cells_with(nb, grade_id="ex2_flatten")[0]
+    nb.cells[index].source = "def flatten_images(images):\n    while True:\n        pass\n"
+    return {f"{AID}.ipynb": nb}, 13
+
+
+CASES += [wrong_answer_with_metadata_stripped, loops_forever]

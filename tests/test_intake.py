@@ -1,0 +1,86 @@
+"""Are submissions graded as they really arrive: renamed, saved by Colab, with broken or altered cells?
+
+One batch of 01_tensors submissions (tests/submissions.py builds one per case from the solutions) is
+graded with `python -m course.grading grade` on a temporary copy of the course. Each case must get the
+score it deserves, or be set aside with a reason and its file kept; the batch always completes.
+"""
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+import submissions
+from course import grading
+from course_copy import copy_course
+
+pytestmark = pytest.mark.slow
+AID = submissions.AID
+FULL = 15
+
+
+def lock_cell_before(nb, grade_id: str) -> None:
+    """Make the cell before a test cell read-only: the layout in which nbgrader's add_missing_cells fails."""
+    index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    nb.cells[index - 1].metadata["nbgrader"] = {"grade": False, "grade_id": f"{grade_id}_before", "locked": True,
+                                                "schema_version": 3, "solution": False, "task": False}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The graded batch: (course root, {student: the score it deserves, or "set aside"})."""
+    root = copy_course(tmp_path_factory.mktemp("course"))
+    for other in (root / "source").iterdir():
+        if other.name != AID:
+            shutil.rmtree(other)
+    source = root / "source" / AID / f"{AID}.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    lock_cell_before(nb, "ex2_flatten_shape")
+    nbformat.write(nb, source)
+    with open(root / "nbgrader_config.py", "a") as config:
+        config.write("\nc.Execute.timeout = 20  # the runaway case waits for this limit\n")
+    released = grading.release(root)[0]
+    solved = grading.solved_submission(released, source)
+    expected = {}
+    for case in submissions.CASES:
+        files, expected[case.__name__] = case(solved)
+        submissions.write_case(root / "submitted" / case.__name__ / AID, files)
+    deleted = grading.solved_submission(released, source)
+    deleted.cells = [c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "ex2_flatten_shape"]
+    submissions.write_case(root / "submitted" / "test_deleted_after_read_only" / AID, {f"{AID}.ipynb": deleted})
+    grading.grade(root)
+    return root, expected
+
+
+def total(root, student):
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        return gradebook.find_submission(AID, student).score
+
+
+@pytest.mark.parametrize("student", [case.__name__ for case in submissions.CASES])
+def test_each_case_gets_the_score_it_deserves(course, student):
+    root, expected = course
+    if expected[student] == "set aside":
+        kept = root / "intake" / "set-aside" / student / AID
+        assert kept.is_dir() and any(kept.iterdir()), f"{student}: nothing kept in {kept}"
+        assert f"{student}/{AID}: set aside" in (root / "intake" / "report.txt").read_text()
+        assert not (root / "autograded" / student).exists()
+    else:
+        assert total(root, student) == (FULL if expected[student] == "full" else expected[student])
+
+
+def test_a_test_cell_deleted_after_a_read_only_cell_is_restored(course):
+    course, _ = course
+    assert total(course, "test_deleted_after_read_only") == FULL
+    assert "test cell ex2_flatten_shape was missing" in (course / "intake" / "report.txt").read_text()
+
+
+def test_the_report_says_what_was_repaired_and_originals_are_kept(course):
+    course, _ = course
+    report = (course / "intake" / "report.txt").read_text()
+    assert "graded Copy of 01_tensors.ipynb as 01_tensors.ipynb" in report
+    assert "cell ex2_flatten appeared twice" in report
+    assert "is not valid JSON" in report and "several notebooks could be 01_tensors" in report
+    assert (course / "intake" / "originals" / "nbgrader_metadata_stripped" / AID / f"{AID}.ipynb").is_file()
