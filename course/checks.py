@@ -19,12 +19,14 @@ __all__ = [
     "check_layers",
     "check_shape",
     "check_type",
+    "self_check",
 ]
 
 _NOT_DONE_HINT = "It looks unfinished: replace the `...` with your code and `return` the result."
 
 
 def _fail(what: str, expected: Any, got: Any, hint: str = "") -> None:
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
     message = f"{what}: expected {expected}, got {got}."
     if hint:
         message += f"\nHint: {hint}"
@@ -41,6 +43,7 @@ def _describe_type(value: Any) -> str:
 
 def check_type(value: Any, expected: type | tuple[type, ...], what: str, hint: str = "") -> None:
     """Check `isinstance(value, expected)`."""
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
     if isinstance(value, expected):
         return
     names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
@@ -51,6 +54,7 @@ def check_type(value: Any, expected: type | tuple[type, ...], what: str, hint: s
 
 def check_shape(array: Any, expected: tuple[int | None, ...], what: str, hint: str = "") -> None:
     """Check an array's (or tensor's) shape; `None` in `expected` matches any size on that axis."""
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
     shape = getattr(array, "shape", None)
     if shape is None:
         _fail(f"{what} (shape)", f"an array of shape {expected}", _describe_type(array),
@@ -63,6 +67,7 @@ def check_shape(array: Any, expected: tuple[int | None, ...], what: str, hint: s
 
 def check_dtype(array: Any, expected: Any, what: str, hint: str = "") -> None:
     """Check a numpy dtype. `expected` may be a dtype, or an abstract kind such as `np.floating`."""
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
     dtype = getattr(array, "dtype", None)
     if dtype is None:
         _fail(f"{what} (dtype)", expected, _describe_type(array), hint)
@@ -75,6 +80,7 @@ def check_dtype(array: Any, expected: Any, what: str, hint: str = "") -> None:
 def check_close(got: Any, expected: Any, what: str, hint: str = "",
                 rtol: float = 1e-6, atol: float = 1e-8) -> None:
     """Check values with `np.allclose`; shapes must already match (see `check_shape`)."""
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
     got_array = np.asarray(got, dtype=float)
     expected_array = np.asarray(expected, dtype=float)
     if got_array.shape != expected_array.shape:
@@ -91,6 +97,7 @@ def check_close(got: Any, expected: Any, what: str, hint: str = "",
 
 def check_equal(got: Any, expected: Any, what: str, hint: str = "") -> None:
     """Check `got == expected` for plain values (ints, tuples, strings)."""
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
     if got is None or got is Ellipsis:
         _fail(what, repr(expected), _describe_type(got), hint or _NOT_DONE_HINT)
     if got != expected:
@@ -99,6 +106,7 @@ def check_equal(got: Any, expected: Any, what: str, hint: str = "") -> None:
 
 def check_at_least(value: float, threshold: float, what: str, hint: str = "") -> None:
     """Check a score such as an accuracy against a minimum."""
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
     if value is None or value is Ellipsis:
         _fail(what, f"at least {threshold}", _describe_type(value), hint or _NOT_DONE_HINT)
     if not float(value) >= threshold:
@@ -111,6 +119,7 @@ def check_layers(model: Any, expected: Iterable[tuple], what: str = "model") -> 
     Use `None` for anything that should not be checked (e.g. the activation of a Flatten layer).
     Output shapes leave out the batch axis: `(26, 26, 32)` for a Conv2D output.
     """
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
     check_type(getattr(model, "layers", None), list, f"{what}.layers",
                "Build a Keras model (keras.Sequential or keras.Model) and assign it.")
     expected = list(expected)
@@ -135,3 +144,36 @@ def check_layers(model: Any, expected: Iterable[tuple], what: str = "model") -> 
             got_activation = getattr(getattr(layer, "activation", None), "__name__", None)
             if got_activation != activation:
                 _fail(f"{where}: activation", activation, got_activation)
+
+
+def self_check(namespace: dict, tests: list[tuple[str, str, str]]) -> None:
+    """Re-run visible tests `(exercise, grade id, source)` in the notebook's namespace; print a summary
+    with the first failure of each exercise.
+
+    For students, mainly in Colab (which has no Validate button). It changes no grade and does nothing
+    while nbgrader grades the notebook.
+    """
+    import os
+
+    if os.environ.get("NBGRADER_EXECUTION"):
+        print("Self-check skipped while grading.")
+        return
+    failures: dict[str, str] = {}
+    exercises: list[str] = []
+    for exercise, grade_id, source in tests:
+        if exercise not in exercises:
+            exercises.append(exercise)
+        if exercise in failures:
+            continue
+        try:
+            exec(compile(source, f"<test {grade_id}>", "exec"), namespace)
+        except Exception as error:  # noqa: BLE001 (any failure of a test is reported, none stops the summary)
+            failures[exercise] = f"{grade_id}: {type(error).__name__}: {error}".replace("\n", "\n         ")
+    print("Self-check: the visible tests of each exercise (hidden tests are added at grading).")
+    for exercise in exercises:
+        mark = "FAIL" if exercise in failures else "pass"
+        print(f"  [{mark}] {exercise}")
+        if exercise in failures:
+            print(f"         {failures[exercise]}")
+    passed = len(exercises) - len(failures)
+    print(f"{passed} of {len(exercises)} exercises pass their visible tests.")

@@ -7,16 +7,17 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import ROOT
+from conftest import ASSIGNMENTS, ROOT
 
 HEADING = re.compile(r"^## .*\((\d+) points?\)\s*$")
 
 
 def copy_course(target: Path) -> Path:
-    """nbgrader_config.py and source/ copied into `target` (the pieces nbgrader needs)."""
+    """nbgrader_config.py and the tested assignments' source/ copied into `target` (what nbgrader needs)."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", target)
-    shutil.copytree(ROOT / "source", target / "source")
+    for aid in ASSIGNMENTS:
+        shutil.copytree(ROOT / "source" / aid, target / "source" / aid)
     return target
 
 

@@ -14,7 +14,7 @@ from nbgrader.api import Gradebook
 
 import submissions
 from course import grading
-from course_copy import copy_course
+from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 AID = submissions.AID
@@ -31,10 +31,9 @@ def lock_cell_before(nb, grade_id: str) -> None:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """The graded batch: (course root, {student: the score it deserves, or "set aside"})."""
-    root = copy_course(tmp_path_factory.mktemp("course"))
-    for other in (root / "source").iterdir():
-        if other.name != AID:
-            shutil.rmtree(other)
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copytree(ROOT / "source" / AID, root / "source" / AID)
     source = root / "source" / AID / f"{AID}.ipynb"
     nb = nbformat.read(source, as_version=4)
     lock_cell_before(nb, "ex2_flatten_shape")

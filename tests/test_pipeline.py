@@ -7,6 +7,7 @@ The batch is graded once with `python -m course.grading grade` (what `make grade
 from __future__ import annotations
 
 import csv
+import html
 import runpy
 
 import nbformat
@@ -15,6 +16,7 @@ from nbgrader.api import Gradebook
 
 from conftest import ASSIGNMENTS, ROOT
 from course import grading
+from course.feedback import hidden_lines
 from course_copy import copy_course
 
 pytestmark = pytest.mark.slow
@@ -31,6 +33,21 @@ def submit(root, student, aid, nb):
     nbformat.write(nb, folder / f"{aid}.ipynb")
 
 
+def with_answer(nb, grade_id, source):
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = source
+    return nb
+
+
+# 01_tensors: passes the visible flatten tests, fails a hidden check (the dtype must not change).
+FAILS_HIDDEN = ("ex2_flatten", "def flatten_images(images):\n"
+                               "    return images.reshape(len(images), -1).astype(np.float32)\n")
+HIDDEN_MESSAGE = "flatten_images of a uint8 batch (dtype): expected uint8, got float32."
+# Student code that prints the source of every cell run after it: the hidden tests included.
+SNOOP = "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))"
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = copy_course(tmp_path_factory.mktemp("course"))
@@ -40,11 +57,13 @@ def course(tmp_path_factory):
         submit(root, "solved", aid, grading.solved_submission(released, source))
         submit(root, "blank", aid, grading.blank_submission(released))
         wrong_id, wrong_source, _ = first_wrong_answer(aid)
-        one_wrong = grading.solved_submission(released, source)
-        for cell in one_wrong.cells:
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == wrong_id:
-                cell.source = wrong_source
-        submit(root, "one_wrong", aid, one_wrong)
+        submit(root, "one_wrong", aid, with_answer(grading.solved_submission(released, source), wrong_id, wrong_source))
+    first = ASSIGNMENTS[0]
+    released, source = root / "release" / first / f"{first}.ipynb", root / "source" / first / f"{first}.ipynb"
+    submit(root, "fails_hidden", first, with_answer(grading.solved_submission(released, source), *FAILS_HIDDEN))
+    snoops = grading.solved_submission(released, source)
+    snoops.cells.insert(2, nbformat.v4.new_code_cell(SNOOP))
+    submit(root, "snoops", first, snoops)
     corrupt = root / "submitted" / "corrupt" / ASSIGNMENTS[0] / f"{ASSIGNMENTS[0]}.ipynb"
     corrupt.parent.mkdir(parents=True)
     corrupt.write_text('{"cells": [ this is not json')
@@ -96,3 +115,33 @@ def test_a_corrupt_notebook_does_not_stop_the_batch(course):
     # "corrupt" sorts before "one_wrong" and "solved": they were graded after it all the same.
     assert not (course / "autograded" / "corrupt" / ASSIGNMENTS[0] / f"{ASSIGNMENTS[0]}.ipynb").exists()
     assert cell_scores(course, ASSIGNMENTS[0], "solved")
+
+
+def feedback_html(course, student) -> str:
+    aid = ASSIGNMENTS[0]
+    return (course / "feedback" / student / aid / f"{aid}.html").read_text()
+
+
+@pytest.mark.parametrize("student", ["fails_hidden", "snoops", "one_wrong", "solved"])
+def test_feedback_shows_no_hidden_test_code(course, student):
+    aid = ASSIGNMENTS[0]
+    graded = nbformat.read(course / "autograded" / student / aid / f"{aid}.ipynb", as_version=4)
+    secret = hidden_lines(graded)
+    assert secret, "the autograded notebook should hold the hidden tests (nbgrader's feedback would show them)"
+    page = html.unescape(feedback_html(course, student))
+    shown = sorted(line for line in secret if line in page)
+    assert not shown, f"{student}'s feedback shows hidden test code: {shown[:3]}"
+
+
+def test_feedback_gives_the_failing_hidden_checks_message(course):
+    assert HIDDEN_MESSAGE in html.unescape(feedback_html(course, "fails_hidden"))
+    assert cell_scores(course, ASSIGNMENTS[0], "fails_hidden")["ex2_flatten_values"][0] == 0
+    assert sum(score for score, _ in cell_scores(course, ASSIGNMENTS[0], "snoops").values()) == \
+        sum(possible for _, possible in cell_scores(course, ASSIGNMENTS[0], "snoops").values())
+
+
+def test_the_self_check_cell_stays_out_of_grading(course):
+    aid = ASSIGNMENTS[0]
+    graded = nbformat.read(course / "autograded" / "solved" / aid / f"{aid}.ipynb", as_version=4)
+    assert graded.cells[-1].id == "self-check"
+    assert "Self-check skipped while grading." in "".join(o.get("text", "") for o in graded.cells[-1].outputs)
