@@ -16,7 +16,7 @@ from traitlets import Bool, Unicode
 __all__ = ["AddSelfCheck", "StampColab", "badge_markdown", "install_command"]
 
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
-_BADGE_LINE = re.compile(r"^\[!\[Open In Colab\].*\n?", re.M)
+_BADGE_LINE = re.compile(r"^\[!\[Open in Colab\].*\n?", re.M | re.I)  # replaced, never doubled
 _INSTALL_URL = re.compile(r"git\+https://github\.com/[^@\"'\s]+@[^\"'\s]+")
 
 

@@ -94,21 +94,23 @@ class NotebookRun:
         restores every cell after the swapped one, so nothing needs undoing afterwards.
         """
         results = {}
-        for index in self.section_of(solution_id):
-            cell = self.nb.cells[index]
-            if index == self.section_of(solution_id).start:
-                cell = copy.deepcopy(cell)
-                cell.source = source
-            elif cell.cell_type == "code":
-                cell = copy.deepcopy(cell)
-            self._run_copy(index, cell, results)
+        section = self.section_of(solution_id)
+        for index in section:
+            if self.nb.cells[index].cell_type == "code":
+                self._run_copy(index, source if index == section.start else None, results)
         return results
 
-    def _run_copy(self, index: int, cell, results: dict) -> None:
-        if cell.cell_type != "code":
-            return
+    def _run_copy(self, index: int, source: str | None, results: dict) -> None:
+        """Execute a copy of cell `index` (with `source` if given); the notebook keeps its own cell."""
+        original = self.nb.cells[index]
+        cell = copy.deepcopy(original)
         cell.outputs = []
-        self.client.execute_cell(cell, index)
+        if source is not None:
+            cell.source = source
+        try:
+            self.client.execute_cell(cell, index)  # nbclient stores the executed cell in nb.cells[index]
+        finally:
+            self.nb.cells[index] = original
         if is_grade(cell):
             results[grade_id(cell)] = (score(cell, self.pattern), failure_text(cell))
 

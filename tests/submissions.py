@@ -6,6 +6,7 @@ folder submitted/<student>/<aid>/, and the score the case deserves ("full", "zer
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 
 import nbformat
@@ -115,10 +116,13 @@ def correct_but_warns_on_stderr(nb):
     nb = copy.deepcopy(nb)
     index = _cells_with(nb, grade_id="ex2_flatten")[0]
     nb.cells[index].source = (
-        "import warnings\n\n"
+        "import sys\nimport warnings\n\n"
         "def flatten_images(images):\n"
         "    warnings.warn('flattening images', UserWarning)\n"
         "    np.log(np.zeros(1))  # numpy: RuntimeWarning: divide by zero\n"
+        "    # what TensorFlow's C++ and absl logging write to stderr:\n"
+        "    sys.stderr.write('2026-11-21 06:00:00.123456: W tensorflow/core/util/port.cc:113] oneDNN custom operations are on.\\n')\n"
+        "    sys.stderr.write('W0000 00:00:1763704800.123456    1234 cpu_feature_guard.cc:227] This TensorFlow binary is optimized.\\n')\n"
         "    return images.reshape(len(images), -1)\n")
     return {f"{AID}.ipynb": nb}, "full"
 
@@ -144,8 +148,8 @@ def write_case(folder, files) -> None:
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
-            path.write_text(nbformat.writes(content, version=4) if content.nbformat_minor >= 5
-                            else __import__("json").dumps(content))
+            # json.dumps keeps an nbformat 4.0 notebook as Colab saved it (nbformat.writes would upgrade it)
+            path.write_text(json.dumps(content))
 
 
 def wrong_answer_with_metadata_stripped(nb):

@@ -1,0 +1,308 @@
+"""Other answers to 02_perceptron: right ones written differently, and plausible wrong ones."""
+
+RIGHT = [
+    # (solution grade_id, source of the whole replacement solution cell)
+    ("ex1_neuron", '''
+def neuron(x, w, b, activation):
+    """A loop instead of np.dot."""
+    total = b
+    for x_k, w_k in zip(x, w):
+        total = total + w_k * x_k
+    return activation(total)
+'''),
+    ("ex2_activations", '''
+def step(z):
+    return (np.asarray(z) > 0).astype(float)
+
+
+def relu(z):
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, 0.0)
+
+
+def sigmoid(z):
+    # the overflow-free form exp(-log(1 + exp(-z)))
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
+
+
+def tanh(z):
+    # written out by hand instead of np.tanh
+    e_plus, e_minus = np.exp(z), np.exp(-z)
+    return (e_plus - e_minus) / (e_plus + e_minus)
+'''),
+    ("ex3_softmax", '''
+def softmax(z):
+    """Through the log-sum-exp, one row at a time for batches."""
+    z = np.asarray(z, dtype=float)
+    if z.ndim == 2:
+        return np.array([softmax(row) for row in z])
+    top = z.max()
+    log_total = top + np.log(np.sum(np.exp(z - top)))
+    return np.exp(z - log_total)
+'''),
+    ("ex4_layer", '''
+rows = [
+    (2.1, -1.2, 0.3, 1.3, -3),
+    (-0.1, 1.2, 4.9, -3.1, -5),
+    (0.4, 2.6, -2.5, 3.8, -8),
+    (0.8, 1.7, 3.5, 1.67, 10),
+    (0.42, 3.89, -0.675, -13.8, -7.3),
+]
+table = np.array(rows, dtype=float)
+W1 = table[:, :4]
+b1 = table[:, 4]
+
+
+def dense_layer(x, W, b, activation):
+    """One neuron() call per row of W."""
+    return np.array([neuron(x, W[i], b[i], activation) for i in range(W.shape[0])], dtype=float)
+'''),
+    ("ex5_predictor", '''
+w2 = np.array([1.1, -4.1, -0.7, 1.7, -8.91])
+b2 = 5.1
+
+
+def two_layer_predict(x, W1, b1, w2, b2):
+    hidden = np.maximum(np.einsum("ij,j->i", W1, x) + b1, 0.0)
+    score = float(np.sum(w2 * hidden)) + b2
+    return 1.0 / (1.0 + np.exp(-score))
+'''),
+    ("ex6_compose", '''
+def compose_linear(W_a, b_a, W_b, b_b):
+    W = np.einsum("oh,hi->oi", W_b, W_a)
+    b = np.einsum("oh,h->o", W_b, b_a) + b_b
+    return (W, b)
+'''),
+    ("ex6_compose", '''
+def compose_linear(W_a, b_a, W_b, b_b):
+    # the transposed product, which is the same matrix
+    return (W_a.T @ W_b.T).T, b_b + (b_a @ W_b.T)
+'''),
+    ("ex7_count_params", '''
+def count_params(layer_sizes):
+    total = 0
+    for i in range(1, len(layer_sizes)):
+        total += (layer_sizes[i - 1] + 1) * layer_sizes[i]
+    return total
+'''),
+    ("ex8_perceptron", '''
+def perceptron_predict(X, w, b):
+    return np.where(np.asarray(X) @ np.asarray(w) + b > 0, 1, 0)
+
+
+def train_perceptron(X, y, epochs=10, eta=0.1):
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    for epoch in range(epochs):
+        for i in range(len(X)):
+            error = y[i] - perceptron_predict(X[i:i + 1], w, b)[0]
+            if error != 0:
+                w += eta * error * X[i]
+                b += eta * error
+    return w, b
+'''),
+]
+
+WRONG = [
+    # (solution grade_id, source, [test grade_ids in that section that must lose points])
+    ("ex1_neuron", '''
+def neuron(x, w, b, activation):
+    """Forgets the bias."""
+    return activation(np.dot(w, x))
+''', ["ex1_neuron_sum", "ex1_neuron_activation"]),
+    ("ex1_neuron", '''
+def neuron(x, w, b, activation):
+    """Applies the activation to the inputs instead of to the sum."""
+    return np.dot(w, activation(x)) + b
+''', ["ex1_neuron_activation"]),
+    ("ex2_activations", '''
+def step(z):
+    return np.where(np.asarray(z) > 0, 1.0, 0.0)
+
+
+def relu(z):
+    # np.max reduces the array instead of comparing element by element
+    return np.max(np.asarray(z, dtype=float), 0)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def tanh(z):
+    return np.tanh(np.asarray(z, dtype=float))
+''', ["ex2_relu"]),
+    ("ex2_activations", '''
+def step(z):
+    return np.where(np.asarray(z) > 0, 1.0, 0.0)
+
+
+def relu(z):
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def sigmoid(z):
+    # sign error inside the exponential
+    return 1.0 / (1.0 + np.exp(np.asarray(z, dtype=float)))
+
+
+def tanh(z):
+    return np.tanh(np.asarray(z, dtype=float))
+''', ["ex2_sigmoid"]),
+    ("ex2_activations", '''
+def step(z):
+    # step(0) should be 0
+    return np.where(np.asarray(z) >= 0, 1.0, 0.0)
+
+
+def relu(z):
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def tanh(z):
+    # this is sinh, not tanh
+    z = np.asarray(z, dtype=float)
+    return (np.exp(z) - np.exp(-z)) / 2
+''', ["ex2_step", "ex2_tanh"]),
+    ("ex3_softmax", '''
+def softmax(z):
+    """No max-subtraction: overflows for large scores."""
+    exps = np.exp(np.asarray(z, dtype=float))
+    return exps / np.sum(exps, axis=-1, keepdims=True)
+''', ["ex3_softmax_stable", "ex3_softmax_batch"]),
+    ("ex3_softmax", '''
+def softmax(z):
+    """Normalises by the sum over the whole batch instead of per row."""
+    z = np.asarray(z, dtype=float)
+    exps = np.exp(z - np.max(z))
+    return exps / np.sum(exps)
+''', ["ex3_softmax_batch"]),
+    ("ex3_softmax", '''
+def softmax(z):
+    """Subtracts the batch's global maximum instead of each row's maximum."""
+    z = np.asarray(z, dtype=float)
+    exps = np.exp(z - np.max(z))
+    return exps / np.sum(exps, axis=-1, keepdims=True)
+''', ["ex3_softmax_batch"]),
+    ("ex4_layer", '''
+# The bug of the original lesson: neurons 4 and 5 reuse neuron 3's weights and bias.
+W1 = np.array([
+    [2.1, -1.2, 0.3, 1.3],
+    [-0.1, 1.2, 4.9, -3.1],
+    [0.4, 2.6, -2.5, 3.8],
+    [0.4, 2.6, -2.5, 3.8],
+    [0.4, 2.6, -2.5, 3.8],
+])
+b1 = np.array([-3.0, -5.0, -8.0, -8.0, -8.0])
+
+
+def dense_layer(x, W, b, activation):
+    return activation(W @ x + b)
+''', ["ex4_hand_weights"]),
+    ("ex4_layer", '''
+W1 = np.array([
+    [2.1, -1.2, 0.3, 1.3],
+    [-0.1, 1.2, 4.9, -3.1],
+    [0.4, 2.6, -2.5, 3.8],
+    [0.8, 1.7, 3.5, 1.67],
+    [0.42, 3.89, -0.675, -13.8],
+])
+b1 = np.array([-3.0, -5.0, -8.0, 10.0, -7.3])
+
+
+def dense_layer(x, W, b, activation):
+    # forgets the bias
+    return activation(W @ x)
+''', ["ex4_dense_layer"]),
+    ("ex5_predictor", '''
+w2 = np.array([1.1, -4.1, -0.7, 1.7, -8.91])
+b2 = 5.1
+
+
+def two_layer_predict(x, W1, b1, w2, b2):
+    # no ReLU in the hidden layer
+    hidden = W1 @ x + b1
+    return sigmoid(np.dot(w2, hidden) + b2)
+''', ["ex5_predictor_value", "ex5_predictor_random"]),
+    ("ex5_predictor", '''
+w2 = np.array([1.1, -4.1, -0.7, 1.7, -8.91])
+b2 = 5.1
+
+
+def two_layer_predict(x, W1, b1, w2, b2):
+    # forgets the output bias
+    hidden = np.maximum(W1 @ x + b1, 0)
+    return sigmoid(np.dot(w2, hidden))
+''', ["ex5_predictor_value", "ex5_predictor_random"]),
+    ("ex6_compose", '''
+def compose_linear(W_a, b_a, W_b, b_b):
+    # forgets that b_a also passes through W_b
+    return W_b @ W_a, b_b
+''', ["ex6_compose_values"]),
+    ("ex6_compose", '''
+def compose_linear(W_a, b_a, W_b, b_b):
+    # forgets the second layer's own bias
+    return W_b @ W_a, W_b @ b_a
+''', ["ex6_compose_values"]),
+    ("ex7_count_params", '''
+def count_params(layer_sizes):
+    # weights only, no biases
+    return sum(n_in * n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
+''', ["ex7_count_params_examples", "ex7_count_params_keras"]),
+    ("ex7_count_params", '''
+def count_params(layer_sizes):
+    # one bias per layer instead of one per neuron
+    return sum(n_in * n_out + 1 for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
+''', ["ex7_count_params_examples", "ex7_count_params_keras"]),
+    ("ex8_perceptron", '''
+def perceptron_predict(X, w, b):
+    return (X @ w + b > 0).astype(int)
+
+
+def train_perceptron(X, y, epochs=10, eta=0.1):
+    # the bias is never updated
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    for _ in range(epochs):
+        for x_i, y_i in zip(X, y):
+            error = y_i - int(np.dot(w, x_i) + b > 0)
+            w = w + eta * error * x_i
+    return w, b
+''', ["ex8_update_rule", "ex8_accuracy", "ex8_retrain"]),
+    ("ex8_perceptron", '''
+def perceptron_predict(X, w, b):
+    return (X @ w + b > 0).astype(int)
+
+
+def train_perceptron(X, y, epochs=10, eta=0.1):
+    # sign error: the error is prediction minus label
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    for _ in range(epochs):
+        for x_i, y_i in zip(X, y):
+            error = int(np.dot(w, x_i) + b > 0) - y_i
+            w = w + eta * error * x_i
+            b = b + eta * error
+    return w, b
+''', ["ex8_update_rule", "ex8_accuracy", "ex8_retrain"]),
+    ("ex8_perceptron", '''
+def perceptron_predict(X, w, b):
+    # a score of exactly 0 should give class 0
+    return (X @ w + b >= 0).astype(int)
+
+
+def train_perceptron(X, y, epochs=10, eta=0.1):
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    for _ in range(epochs):
+        for x_i, y_i in zip(X, y):
+            error = y_i - int(np.dot(w, x_i) + b > 0)
+            w = w + eta * error * x_i
+            b = b + eta * error
+    return w, b
+''', ["ex8_predict"]),
+]

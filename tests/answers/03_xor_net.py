@@ -1,0 +1,432 @@
+"""Other answers to 03_xor_net: right ones written differently, and plausible wrong ones."""
+
+# The reference solution of section 1, reused by the wrong variants below that change one line of it.
+_XOR_FORWARD = '''
+def forward(Xb, w1, w2):
+    h = sigmoid(Xb @ w1)
+    y_pred = sigmoid(h @ w2)
+    return h, y_pred
+'''
+
+_XOR_TRAIN = '''
+
+def train_xor(Xb, y, w1, w2, eta, epochs):
+    w1, w2 = w1.copy(), w2.copy()
+    losses = []
+    for _ in range(epochs):
+        h, y_pred = forward(Xb, w1, w2)
+        losses.append(half_mse(y_pred, y))
+        grad_w1, grad_w2 = backward(Xb, y, h, y_pred, w2)
+        w1 -= eta * grad_w1
+        w2 -= eta * grad_w2
+    return w1, w2, losses
+'''
+
+# The reference NeuralNetwork with placeholders, so that a wrong variant can change one part of it.
+_NETWORK = '''
+class NeuralNetwork:
+    def __init__(self, layers, eta=0.5, seed=0):
+        self.layers = list(layers)
+        self.eta = eta
+        self.loss_history = []
+        rng = np.random.default_rng(seed)
+        self.W = [rng.normal(size=(n_in + 1, n_out)) / np.sqrt(n_in)
+                  for n_in, n_out in zip(self.layers[:-1], self.layers[1:])]
+
+    def __repr__(self):
+        return "NeuralNetwork: " + "-".join(str(size) for size in self.layers)
+
+    def predict(self, X):
+        return self._activations(X)[-1]
+
+    def loss(self, X, y):
+        return LOSS
+
+    def back_propagation(self, X, y):
+        activations = self._activations(X)
+        y = np.atleast_2d(y)
+        output = activations[-1]
+        delta = OUTPUT_DELTA
+        gradients = [None] * len(self.W)
+        for i in reversed(range(len(self.W))):
+            gradients[i] = self._with_ones(activations[i]).T @ delta
+            if i > 0:
+                delta = (delta @ self.W[i][:-1].T) * activations[i] * (1 - activations[i])
+        return gradients
+
+    def fit(self, X, y, epochs, method="batch"):
+        if method not in ("batch", "sgd"):
+            raise ValueError(method)
+        X, y = np.atleast_2d(X), np.atleast_2d(y)
+        for _ in range(epochs):
+            if method == "batch":
+                self._step(self.back_propagation(X, y))
+            else:
+                for n in range(len(X)):
+                    self._step(self.back_propagation(SGD_SLICE))
+            self.loss_history.append(self.loss(X, y))
+        return self
+
+    @staticmethod
+    def _with_ones(A):
+        return np.hstack([A, np.ones((len(A), 1))])
+
+    def _activations(self, X):
+        activations = [np.atleast_2d(np.asarray(X, dtype=float))]
+        for W in self.W:
+            activations.append(sigmoid(self._with_ones(activations[-1]) @ W))
+        return activations
+
+    def _step(self, gradients):
+        for W, gradient in zip(self.W, gradients):
+            W -= self.eta * gradient
+'''
+
+
+def _network(loss="float(half_mse(self.predict(X), np.atleast_2d(y)))",
+             output_delta="(output - y) * output * (1 - output) / len(output)",
+             sgd_slice="X[n:n + 1], y[n:n + 1]"):
+    return (_NETWORK.replace("LOSS", loss).replace("OUTPUT_DELTA", output_delta)
+            .replace("SGD_SLICE", sgd_slice))
+
+
+_NUMGRAD = '''
+def numerical_gradients(net, X, y, eps=1e-5):
+    gradients = []
+    for W in net.W:
+        gradient = np.zeros(W.shape)
+        for index in np.ndindex(W.shape):
+            original = W[index]
+            W[index] = original + eps
+            loss_plus = net.loss(X, y)
+            W[index] = original - eps
+            loss_minus = net.loss(X, y)
+            W[index] = original
+            gradient[index] = (loss_plus - loss_minus) / (2 * eps)
+        gradients.append(gradient)
+    return gradients
+'''
+
+_RELATIVE_ERROR = '''
+
+def relative_error(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    scale = np.linalg.norm(a) + np.linalg.norm(b)
+    if scale == 0:
+        return 0.0
+    return float(np.linalg.norm(a - b) / scale)
+'''
+
+RIGHT = [
+    # (solution grade_id, source of the whole replacement solution cell)
+    ("ex1_xor", '''
+def forward(Xb, w1, w2):
+    """np.dot and an explicit formula instead of the sigmoid helper."""
+    h = 1.0 / (1.0 + np.exp(-np.dot(Xb, w1)))
+    return h, 1.0 / (1.0 + np.exp(-np.dot(h, w2)))
+
+
+def backward(Xb, y, h, y_pred, w2):
+    """One example at a time, summing the per-example gradients."""
+    grad_w1, grad_w2 = np.zeros((Xb.shape[1], h.shape[1])), np.zeros(w2.shape)
+    for x_n, y_n, h_n, out_n in zip(Xb, y, h, y_pred):
+        d_out = (out_n - y_n) * out_n * (1 - out_n)           # shape (1,)
+        grad_w2 += np.outer(h_n, d_out)
+        d_hidden = (w2 @ d_out) * h_n * (1 - h_n)              # shape (3,)
+        grad_w1 += np.outer(x_n, d_hidden)
+    return grad_w1 / len(Xb), grad_w2 / len(Xb)
+
+
+def train_xor(Xb, y, w1, w2, eta, epochs):
+    w1, w2 = np.array(w1, dtype=float), np.array(w2, dtype=float)
+    losses = []
+    for epoch in range(epochs):
+        h, y_pred = forward(Xb, w1, w2)
+        losses.append(0.5 * np.mean(np.sum((y_pred - y) ** 2, axis=1)))
+        grad_w1, grad_w2 = backward(Xb, y, h, y_pred, w2)
+        w1 = w1 - eta * grad_w1
+        w2 = w2 - eta * grad_w2
+    return w1, w2, losses
+'''),
+    ("ex2_network", '''
+class NeuralNetwork:
+    """Bias row FIRST (ones column prepended), forward pass and updates written differently."""
+
+    def __init__(self, layers, eta=0.5, seed=0):
+        self.layers = [int(n) for n in layers]
+        self.eta = eta
+        self.loss_history = []
+        rng = np.random.default_rng(seed)
+        self.W = []
+        for i in range(len(self.layers) - 1):
+            self.W.append(rng.normal(size=(self.layers[i] + 1, self.layers[i + 1])) / np.sqrt(self.layers[i]))
+
+    def __repr__(self):
+        return f"NeuralNetwork: {'-'.join(map(str, self.layers))}"
+
+    def _forward(self, X):
+        A = [np.atleast_2d(X).astype(float)]
+        for W in self.W:
+            A.append(1 / (1 + np.exp(-(np.c_[np.ones(len(A[-1])), A[-1]] @ W))))
+        return A
+
+    def predict(self, X):
+        return self._forward(X)[-1]
+
+    def loss(self, X, y):
+        errors = self.predict(X) - np.atleast_2d(y)
+        return float((errors ** 2).sum() / (2 * len(errors)))
+
+    def back_propagation(self, X, y):
+        A = self._forward(X)
+        D = [(A[-1] - np.atleast_2d(y)) * A[-1] * (1 - A[-1]) / len(A[-1])]
+        for i in range(len(self.W) - 1, 0, -1):
+            D.append((D[-1] @ self.W[i][1:].T) * A[i] * (1 - A[i]))
+        D.reverse()
+        return [np.c_[np.ones(len(A[i])), A[i]].T @ D[i] for i in range(len(self.W))]
+
+    def fit(self, X, y, epochs, method="batch"):
+        if method == "batch":
+            batches = [np.arange(len(X))]
+        elif method == "sgd":
+            batches = [[n] for n in range(len(X))]
+        else:
+            raise ValueError("unknown method " + repr(method))
+        for epoch in range(epochs):
+            for rows in batches:
+                gradients = self.back_propagation(X[rows], y[rows])
+                self.W = [W - self.eta * g for W, g in zip(self.W, gradients)]
+            self.loss_history.append(self.loss(X, y))
+        return self
+'''),
+    ("ex2_network", _network(sgd_slice="X[n], y[n]")),  # SGD on 1-D rows: the same gradients
+    ("ex3_numgrad", '''
+def numerical_gradients(net, X, y, eps=1e-5):
+    """Through flat views of the weight arrays."""
+    result = []
+    for W in net.W:
+        flat = W.reshape(-1)  # a view: writing to it changes W
+        gradient = np.empty(flat.size)
+        for k in range(flat.size):
+            keep = flat[k]
+            flat[k] = keep + eps
+            up = net.loss(X, y)
+            flat[k] = keep - eps
+            down = net.loss(X, y)
+            flat[k] = keep
+            gradient[k] = (up - down) / (2 * eps)
+        result.append(gradient.reshape(W.shape))
+    return result
+
+
+def relative_error(a, b):
+    difference = np.sqrt(np.sum((np.asarray(a) - np.asarray(b)) ** 2))
+    total = np.sqrt(np.sum(np.asarray(a) ** 2)) + np.sqrt(np.sum(np.asarray(b) ** 2))
+    return float(difference / total) if total > 0 else 0.0
+'''),
+    ("ex4_encode", '''
+def one_hot(labels, n_classes):
+    labels = np.asarray(labels)
+    return (labels[:, None] == np.arange(n_classes)[None, :]).astype(np.float64)
+'''),
+    ("ex5_digits_train", '''
+Y_train_d = one_hot(y_train_d, 10)
+digits_net = NeuralNetwork([64, 32, 16, 10], eta=0.8, seed=4)
+digits_net.fit(X_train_d, Y_train_d, epochs=15, method="sgd")
+print("trained:", digits_net)
+'''),
+    ("ex6_build_mlp", '''
+def build_mlp(activation):
+    model = keras.Sequential(name=f"mlp_{activation}")
+    model.add(keras.Input(shape=(64,)))
+    model.add(keras.layers.Dense(32, activation=activation, name="hidden_1"))
+    model.add(keras.layers.Dense(16, activation=activation, name="hidden_2"))
+    model.add(keras.layers.Dense(10, activation="softmax", name="digit_probabilities"))
+    return model
+'''),
+]
+
+WRONG = [
+    # (solution grade_id, source, [test grade_ids in that section that must lose points])
+    ("ex1_xor", '''
+def forward(Xb, w1, w2):
+    h = sigmoid(Xb @ w1)
+    y_pred = h @ w2  # no sigmoid on the output
+    return h, y_pred
+''' + '''
+
+def backward(Xb, y, h, y_pred, w2):
+    n = len(Xb)
+    delta_out = (y_pred - y) * y_pred * (1 - y_pred) / n
+    grad_w2 = h.T @ delta_out
+    delta_hidden = (delta_out @ w2.T) * h * (1 - h)
+    return Xb.T @ delta_hidden, grad_w2
+''' + _XOR_TRAIN, ["ex1_forward", "ex1_train"]),
+    ("ex1_xor", _XOR_FORWARD + '''
+
+def backward(Xb, y, h, y_pred, w2):
+    # sign error: (y - y_pred) instead of (y_pred - y)
+    n = len(Xb)
+    delta_out = (y - y_pred) * y_pred * (1 - y_pred) / n
+    grad_w2 = h.T @ delta_out
+    delta_hidden = (delta_out @ w2.T) * h * (1 - h)
+    return Xb.T @ delta_hidden, grad_w2
+''' + _XOR_TRAIN, ["ex1_backward", "ex1_train"]),
+    ("ex1_xor", _XOR_FORWARD + '''
+
+def backward(Xb, y, h, y_pred, w2):
+    # the sigmoid derivative taken on the pre-activation z = h @ w2 instead of on the activation y_pred
+    n = len(Xb)
+    z_out = h @ w2
+    delta_out = (y_pred - y) * z_out * (1 - z_out) / n
+    grad_w2 = h.T @ delta_out
+    delta_hidden = (delta_out @ w2.T) * h * (1 - h)
+    return Xb.T @ delta_hidden, grad_w2
+''' + _XOR_TRAIN, ["ex1_backward", "ex1_train"]),
+    ("ex1_xor", _XOR_FORWARD + '''
+
+def backward(Xb, y, h, y_pred, w2):
+    n = len(Xb)
+    delta_out = (y_pred - y) * y_pred * (1 - y_pred) / n
+    grad_w2 = h.T @ delta_out
+    delta_hidden = (delta_out @ w2.T) * h * (1 - h)
+    return Xb.T @ delta_hidden, grad_w2
+
+
+def train_xor(Xb, y, w1, w2, eta, epochs):
+    # adds the gradient: gradient ascent
+    w1, w2 = w1.copy(), w2.copy()
+    losses = []
+    for _ in range(epochs):
+        h, y_pred = forward(Xb, w1, w2)
+        losses.append(half_mse(y_pred, y))
+        grad_w1, grad_w2 = backward(Xb, y, h, y_pred, w2)
+        w1 += eta * grad_w1
+        w2 += eta * grad_w2
+    return w1, w2, losses
+''', ["ex1_train"]),
+    # NeuralNetwork: a sign error in the gradient
+    ("ex2_network", _network(output_delta="(y - output) * output * (1 - output) / len(output)"),
+     ["ex2_backprop", "ex2_fit_xor"]),
+    # NeuralNetwork: the sigmoid derivative z * (1 - z) taken on the output layer's pre-activation z
+    ("ex2_network", _network(output_delta="(output - y) * (self._with_ones(activations[-2]) @ self.W[-1]) "
+                                          "* (1 - self._with_ones(activations[-2]) @ self.W[-1]) / len(output)"),
+     ["ex2_backprop", "ex2_fit_xor"]),
+    # NeuralNetwork: the loss sums over examples instead of averaging (backprop still averages)
+    ("ex2_network", _network(loss="float(0.5 * np.sum((self.predict(X) - np.atleast_2d(y)) ** 2))"),
+     ["ex2_loss", "ex2_backprop"]),
+    # NeuralNetwork: "SGD" that uses the whole set's gradient for every example
+    ("ex2_network", _network(sgd_slice="X, y"), ["ex2_fit_modes"]),
+    ("ex2_network", '''
+class NeuralNetwork:
+    """No bias at all: W[i] has shape (layers[i], layers[i + 1])."""
+
+    def __init__(self, layers, eta=0.5, seed=0):
+        self.layers = list(layers)
+        self.eta = eta
+        self.loss_history = []
+        rng = np.random.default_rng(seed)
+        self.W = [rng.normal(size=(n_in, n_out)) / np.sqrt(n_in) for n_in, n_out in zip(self.layers[:-1], self.layers[1:])]
+
+    def __repr__(self):
+        return "NeuralNetwork: " + "-".join(str(size) for size in self.layers)
+
+    def _activations(self, X):
+        A = [np.atleast_2d(np.asarray(X, dtype=float))]
+        for W in self.W:
+            A.append(sigmoid(A[-1] @ W))
+        return A
+
+    def predict(self, X):
+        return self._activations(X)[-1]
+
+    def loss(self, X, y):
+        return float(half_mse(self.predict(X), np.atleast_2d(y)))
+
+    def back_propagation(self, X, y):
+        A = self._activations(X)
+        delta = (A[-1] - np.atleast_2d(y)) * A[-1] * (1 - A[-1]) / len(A[-1])
+        gradients = [None] * len(self.W)
+        for i in reversed(range(len(self.W))):
+            gradients[i] = A[i].T @ delta
+            delta = (delta @ self.W[i].T) * A[i] * (1 - A[i])
+        return gradients
+
+    def fit(self, X, y, epochs, method="batch"):
+        if method not in ("batch", "sgd"):
+            raise ValueError(method)
+        for _ in range(epochs):
+            batches = [(X, y)] if method == "batch" else [(X[n:n + 1], y[n:n + 1]) for n in range(len(X))]
+            for X_b, y_b in batches:
+                for W, g in zip(self.W, self.back_propagation(X_b, y_b)):
+                    W -= self.eta * g
+            self.loss_history.append(self.loss(X, y))
+        return self
+''', ["ex2_init", "ex2_predict"]),
+    ("ex3_numgrad", '''
+def numerical_gradients(net, X, y, eps=1e-5):
+    """One-sided (forward) differences."""
+    gradients = []
+    base = net.loss(X, y)
+    for W in net.W:
+        gradient = np.zeros(W.shape)
+        for index in np.ndindex(W.shape):
+            original = W[index]
+            W[index] = original + eps
+            gradient[index] = (net.loss(X, y) - base) / eps
+            W[index] = original
+        gradients.append(gradient)
+    return gradients
+''' + _RELATIVE_ERROR, ["ex3_numerical_gradients", "ex3_gradcheck"]),
+    ("ex3_numgrad", '''
+def numerical_gradients(net, X, y, eps=1e-5):
+    """Forgets to put the weights back."""
+    gradients = []
+    for W in net.W:
+        gradient = np.zeros(W.shape)
+        for index in np.ndindex(W.shape):
+            W[index] += eps
+            loss_plus = net.loss(X, y)
+            W[index] -= 2 * eps
+            loss_minus = net.loss(X, y)
+            gradient[index] = (loss_plus - loss_minus) / (2 * eps)
+        gradients.append(gradient)
+    return gradients
+''' + _RELATIVE_ERROR, ["ex3_numerical_gradients", "ex3_gradcheck"]),
+    ("ex3_numgrad", _NUMGRAD + '''
+
+def relative_error(a, b):
+    """The largest absolute difference: not relative at all."""
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+''', ["ex3_relative_error"]),
+    ("ex4_encode", '''
+def one_hot(labels, n_classes):
+    # off by one: as if the classes were numbered from 1
+    return np.eye(n_classes)[np.asarray(labels) - 1]
+''', ["ex4_one_hot"]),
+    ("ex5_digits_train", '''
+Y_train_d = one_hot(y_train_d, 10)
+digits_net = NeuralNetwork([64, 32, 16, 10], eta=1.0, seed=0)
+digits_net.fit(X_train_d, Y_train_d, epochs=20, method="batch")  # only 20 updates in total
+print("trained:", digits_net)
+''', ["ex5_digits_accuracy"]),
+    ("ex6_build_mlp", '''
+def build_mlp(activation):
+    # the output layer uses the hidden activation instead of softmax
+    return keras.Sequential([
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(32, activation=activation),
+        keras.layers.Dense(16, activation=activation),
+        keras.layers.Dense(10, activation=activation),
+    ])
+''', ["ex6_keras_layers"]),
+    ("ex6_build_mlp", '''
+def build_mlp(activation):
+    # forgets the 16-unit hidden layer
+    return keras.Sequential([
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(32, activation=activation),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+''', ["ex6_keras_layers"]),
+]
