@@ -24,6 +24,11 @@ def ignored_stderr_pattern() -> re.Pattern:
     return re.compile(config.IgnorePattern.pattern)
 
 
+def starts_section(cell) -> bool:
+    """A markdown cell with a `## ` heading on any line (the rule tests/course_copy.py also uses)."""
+    return cell.cell_type == "markdown" and any(line.startswith("## ") for line in cell.source.splitlines())
+
+
 def grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
@@ -82,8 +87,7 @@ class NotebookRun:
         start = next((i for i, c in enumerate(self.nb.cells) if is_solution(c) and grade_id(c) == solution_id), None)
         if start is None:
             raise KeyError(f"{self.path.name} has no solution cell {solution_id!r}")
-        end = next((i for i in range(start + 1, len(self.nb.cells))
-                    if self.nb.cells[i].cell_type == "markdown" and self.nb.cells[i].source.startswith("## ")),
+        end = next((i for i in range(start + 1, len(self.nb.cells)) if starts_section(self.nb.cells[i])),
                    len(self.nb.cells))
         return range(start, end)
 
