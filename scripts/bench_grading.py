@@ -1,0 +1,162 @@
+"""How fast does autograding go, with 1 and with N workers, and what does the sandbox cost?
+
+    .venv/bin/python scripts/bench_grading.py [--submissions 20] [--workers N] [--repeat 5]
+
+On a scratch copy of the course it releases 01_tensors and submits a class (the solutions, the blank
+release, every other exercise, in turn), then grades the whole class several times, from scratch each time:
+
+- sandboxed with 1 worker and with N (default: one per core): submissions per minute;
+- without the sandbox (`unsafe`) with 1 worker: the same work without bubblewrap, so the difference per
+  notebook is the sandbox's cost in real grading;
+- the way `make grade` worked before the sandbox (one `nbgrader autograde <assignment>` process);
+- and, in isolation (`--repeat` times each, sandboxed and not in turn, medians): executing the same
+  notebook (the instructor's 01_tensors, hidden tests included), and starting a kernel to run one cell:
+  the sandbox's cost per notebook, with less noise than the whole-class runs.
+
+It is a measurement, not a test: it prints figures and checks nothing. Other load on the machine makes
+every figure slower; compare figures from one run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+_MNIST = ROOT.parent / "shared" / "data" / "mnist" / "mnist-offline.npz"
+if "COURSE_MNIST_NPZ" not in os.environ and _MNIST.is_file():
+    os.environ["COURSE_MNIST_NPZ"] = str(_MNIST)
+
+import nbformat  # noqa: E402
+
+from course import grading, sandbox  # noqa: E402
+
+AID = "01_tensors"
+
+
+def make_class(root: Path, count: int) -> list[tuple[str, str]]:
+    released = root / "release" / AID / f"{AID}.ipynb"
+    source = root / "source" / AID / f"{AID}.ipynb"
+    kinds = [("solved", lambda: grading.solved_submission(released, source)),
+             ("blank", lambda: grading.blank_submission(released)),
+             ("partial", lambda: grading.solved_submission(released, source, keep=lambda _, i: i % 2 == 0))]
+    jobs = []
+    for n in range(count):
+        kind, make = kinds[n % len(kinds)]
+        student = f"s{n:03d}_{kind}"
+        folder = root / "submitted" / student / AID
+        folder.mkdir(parents=True)
+        nbformat.write(make(), folder / f"{AID}.ipynb")
+        jobs.append((AID, student))
+    return jobs
+
+
+def scores(root: Path) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        return {s.student.id: s.score for s in gradebook.assignment_submissions(AID)}
+
+
+def timed_grading(root: Path, jobs, workers: int, unsafe: bool) -> tuple[float, dict]:
+    shutil.rmtree(root / "autograded", ignore_errors=True)
+    start = time.monotonic()
+    problems = sandbox.autograde_all(root, jobs, workers=workers, unsafe=unsafe, progress=None)
+    seconds = time.monotonic() - start
+    if problems:
+        raise SystemExit("grading reported problems:\n" + "\n".join(problems))
+    return seconds, scores(root)
+
+
+def timed_old_pipeline(root: Path) -> float:
+    """`nbgrader autograde <assignment>` in one process, stock Execute: how `make grade` graded before."""
+    shutil.rmtree(root / "autograded", ignore_errors=True)
+    start = time.monotonic()
+    grading.nbgrader(root, "autograde", AID, "--SandboxedExecute.unsafe=True")
+    return time.monotonic() - start
+
+
+def executions(root: Path, make_notebook, repeat: int) -> dict[str, float]:
+    """Median seconds to execute a notebook (kernel start to shutdown) sandboxed and not, in turn."""
+    from traitlets.config import Config
+
+    work = Path(tempfile.mkdtemp(dir=root))
+    times: dict[str, list[float]] = {"sandboxed": [], "unsafe": []}
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        for _ in range(repeat):
+            for mode in times:
+                config = Config()
+                config.SandboxedExecute.unsafe = mode == "unsafe"
+                executor = sandbox.SandboxedExecute(config=config, kernel_name="python3", timeout=300)
+                if mode == "sandboxed":
+                    executor.sandbox()  # the one-off check of the tool, outside the timing
+                nb = make_notebook()
+                start = time.monotonic()
+                executor.preprocess(nb, {"metadata": {"path": str(work)}})
+                times[mode].append(time.monotonic() - start)
+                errors = [o for cell in nb.cells for o in cell.get("outputs", []) if o.output_type == "error"]
+                assert not errors, errors
+    finally:
+        os.chdir(previous)
+    return {mode: statistics.median(seconds) for mode, seconds in times.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submissions", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=sandbox.default_workers())
+    parser.add_argument("--repeat", type=int, default=5, help="executions timed per mode, for the overhead")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="dlb-bench-"))
+    root = scratch / "course"
+    root.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copytree(ROOT / "source", root / "source", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    grading.release(root, [AID])
+    jobs = make_class(root, args.submissions)
+    n = len(jobs)
+    print(f"{n} submissions of {AID}; {os.cpu_count()} cores; load average before: "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+
+    rows = []
+    one, one_scores = timed_grading(root, jobs, 1, unsafe=False)
+    rows.append(("sandboxed, 1 worker", one))
+    many, many_scores = timed_grading(root, jobs, args.workers, unsafe=False)
+    rows.append((f"sandboxed, {args.workers} workers", many))
+    bare, bare_scores = timed_grading(root, jobs, 1, unsafe=True)
+    rows.append(("unsandboxed (--unsafe), 1 worker", bare))
+    old = timed_old_pipeline(root)
+    rows.append(("before: one `nbgrader autograde` process", old))
+    same = one_scores == many_scores == bare_scores == scores(root)
+    print(f"\n{'grading the class':<44} {'seconds':>8} {'per minute':>11}")
+    for label, seconds in rows:
+        print(f"{label:<44} {seconds:>8.1f} {n / seconds * 60:>11.1f}")
+    print(f"speed-up with {args.workers} workers: {one / many:.2f}x; identical scores in every run: {same}")
+    print(f"sandbox overhead in real grading (1 worker): {(one - bare) / n:+.2f} s per notebook "
+          f"({(one - bare) / bare:+.1%})")
+
+    source = root / "source" / AID / f"{AID}.ipynb"
+    for label, make in ((f"the whole {AID} notebook (with hidden tests)", lambda: nbformat.read(source, as_version=4)),
+                        ("kernel start + one cell + shutdown",
+                         lambda: nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]))):
+        median = executions(root, make, args.repeat)
+        print(f"{label}, median of {args.repeat}: sandboxed {median['sandboxed']:.2f} s, unsandboxed "
+              f"{median['unsafe']:.2f} s, overhead {median['sandboxed'] - median['unsafe']:+.2f} s "
+              f"({(median['sandboxed'] - median['unsafe']) / median['unsafe']:+.1%})", flush=True)
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
