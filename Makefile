@@ -20,22 +20,22 @@ endif
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt pyproject.toml grader/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt -e .
+	$(BIN)/pip install --quiet -r requirements.txt -e . -e ./grader
 	touch $@
 
 install: $(VENV)/.installed  ## create the virtualenv .venv with everything (TensorFlow, nbgrader, ...)
 
 release: install  ## source/ -> release/ for every assignment (or ASSIGNMENTS="01_tensors ...")
-	$(BIN)/python -m course.grading release $(ASSIGNMENTS)
+	$(BIN)/python -m grader release $(ASSIGNMENTS)
 
 grade: install  ## submitted/ -> autograded/, feedback/, grades.csv in sandboxes; WORKERS=N at once, UNSAFE=1 no sandbox
-	$(BIN)/python -m course.grading grade $(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(UNSAFE)),--unsafe)
+	$(BIN)/python -m grader grade $(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(UNSAFE)),--unsafe)
 
 demo: install  ## grade a sample class of 3 students in a scratch folder (DEMO_ASSIGNMENTS="01_tensors ...")
-	$(BIN)/python -m course.grading demo $(DEMO_ASSIGNMENTS)
+	$(BIN)/python -m grader demo $(DEMO_ASSIGNMENTS)
 
 test: install  ## run every test (fast checks, then notebooks and the nbgrader pipeline)
 	$(BIN)/python -m pytest -ra

@@ -35,7 +35,7 @@ c.IgnorePattern.pattern = (
     r"|absl::InitializeLog|oneDNN custom operations|rebuild TensorFlow with the appropriate compiler flags)"
 )
 
-# ---- Colab and feedback (course/colab.py, course/feedback.py) ------------------------------------------
+# ---- Colab and feedback (grader/release.py, grader/feedback.py) ----------------------------------------
 # The course repository on GitHub, the one place it is set: `make release` writes it into each release
 # notebook's "Open in Colab" badge and into the setup cell's install command. Set it in your fork.
 COURSE_REPOSITORY = "deep-learning-basics/deep-learning-basics"  # owner/name
@@ -49,32 +49,35 @@ from nbgrader.converters import GenerateFeedback as _Feedback  # noqa: E402
 # Stamp first (so the gradebook saves what students get); add the self-check cell last (after the
 # hidden tests are stripped, so it holds only visible tests).
 c.GenerateAssignment.preprocessors = [
-    "course.colab.StampColab",
+    "grader.release.StampColab",
     *_Generate.class_traits()["preprocessors"].default(),
-    "course.colab.AddSelfCheck",
+    "grader.release.AddSelfCheck",
 ]
 # Feedback shows which hidden checks failed, with their messages, but never their code.
 c.GenerateFeedback.preprocessors = [
-    "course.feedback.HideHiddenTests",
+    "grader.feedback.HideHiddenTests",
     *_Feedback.class_traits()["preprocessors"].default(),
 ]
 
-# ---- Sandboxed autograding (course/sandbox.py; README "Grading safely") --------------------------------
-# Student code runs only inside a sandbox (bubblewrap): no course files, no gradebook, no hidden tests
-# on disk, no network, and the limits below. Scoring, late penalties and feedback stay nbgrader's: only
-# the Execute step is replaced. Without bubblewrap, autograding refuses to run student code;
-# `--SandboxedExecute.unsafe=True` (`make grade UNSAFE=1`) runs it unsandboxed, for trusted test runs only.
+# ---- Autograding: the checker and the sandboxes (grader/checker, grader/sandbox; README "Grading safely") -----
+# Each submission runs in two sandboxed kernels (bubblewrap): the student's, which runs every cell the student
+# could write, and the checker, which runs the setup and test cells and nothing else; nbgrader scores the
+# checker's outputs. Student code never reaches the tests, the gradebook, the course files or the network.
+# Scoring, late penalties and feedback stay nbgrader's: only the Execute step is replaced. Without bubblewrap,
+# autograding refuses to run; `--CheckedExecute.unsafe=True` (`make grade UNSAFE=1`) runs both kernels
+# unsandboxed, for trusted test runs only.
 from nbgrader.converters import Autograde as _Autograde  # noqa: E402
 from nbgrader.preprocessors import Execute as _Execute  # noqa: E402
 
 c.Autograde.autograde_preprocessors = [
-    "course.sandbox.SandboxedExecute" if step is _Execute else step
+    "grader.checker.execute.CheckedExecute" if step is _Execute else step
     for step in _Autograde.class_traits()["autograde_preprocessors"].default()
 ]
-c.SandboxedExecute.backend = "bubblewrap"
-c.SandboxedExecute.memory_limit = 4 * 2**30     # bytes per process (and per sandbox, where cgroups work)
-c.SandboxedExecute.process_limit = 512          # processes + threads per sandbox (stops fork bombs)
-c.SandboxedExecute.cpu_time_limit = 3600        # CPU seconds per process
-c.SandboxedExecute.disk_limit = 2**30           # bytes of each scratch folder (home, /tmp, /dev/shm) and file
-c.SandboxedExecute.wall_time_limit = 1800       # seconds per notebook; each cell also has Execute.timeout
-# ---- end of the sandbox block ---------------------------------------------------------------------------
+c.CheckedExecute.backend = "bubblewrap"
+c.CheckedExecute.call_timeout = 60             # seconds for one call from a test into student code
+c.CheckedExecute.memory_limit = 4 * 2**30      # bytes per process (and per sandbox, where cgroups work)
+c.CheckedExecute.process_limit = 512           # processes + threads per sandbox (stops fork bombs)
+c.CheckedExecute.cpu_time_limit = 3600         # CPU seconds per process
+c.CheckedExecute.disk_limit = 2**30            # bytes of each scratch folder (home, /tmp, /dev/shm) and file
+c.CheckedExecute.wall_time_limit = 1800        # seconds per notebook; each cell also has Execute.timeout
+# ---- end of the checker block ----------------------------------------------------------------------------

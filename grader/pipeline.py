@@ -1,26 +1,20 @@
-"""Instructor commands around nbgrader: release, grade and a demo class.
+"""The instructor's steps around nbgrader: release, grade and a demo class (the command line is grader/cli.py).
 
-    python -m course.grading release [ASSIGNMENT ...]
-    python -m course.grading grade
-    python -m course.grading demo [--dir DIR] [ASSIGNMENT ...]
-
-Every command runs the real `nbgrader` commands in the course root (the folder that holds
-nbgrader_config.py), so the gradebook and formgrader keep working as usual.
+Every step runs the real `nbgrader` commands in the course root (the folder that holds nbgrader_config.py),
+so the gradebook and formgrader keep working as usual.
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 
-from course import intake
+from grader import intake
 
 __all__ = ["blank_submission", "grade", "release", "score_table", "solved_submission"]
 
@@ -75,8 +69,9 @@ def release(root: Path, ids: list[str] | None = None) -> list[Path]:
 def grade(root: Path, workers: int | None = None, unsafe: bool = False) -> Path:
     """submitted/ -> autograded/ -> feedback/, then grades.csv. One student's failure never stops the rest.
 
-    Student code runs in a sandbox (course/sandbox.py), `workers` submissions at once (default: one per
-    core); `unsafe=True` runs it without the sandbox, for trusted test runs only.
+    Each submission runs in two sandboxed kernels, the student's and the checker (grader/checker), `workers`
+    submissions at once (default: one per core); `unsafe=True` runs both without the sandbox, for trusted
+    test runs only.
     """
     submitted = root / "submitted"
     if not any(submitted.glob("*/*")):
@@ -104,13 +99,13 @@ def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bo
 
     Refuses (GradingError) before running any student code if the sandbox cannot run, unless `unsafe`.
     """
-    from course import sandbox  # here, so that release and demo set-up need no Jupyter machinery
+    from grader.sandbox import pool  # here, so that release and demo set-up need no Jupyter machinery
 
     jobs = [(aid, folder.parent.name) for aid in ids
             for folder in sorted((root / "submitted").glob(f"*/{aid}")) if folder.is_dir()]
     try:
-        return sandbox.autograde_all(root, jobs, workers=workers, unsafe=unsafe)
-    except sandbox.SandboxUnavailable as error:
+        return pool.autograde_all(root, jobs, workers=workers, unsafe=unsafe)
+    except pool.SandboxUnavailable as error:
         raise GradingError(f"grading stopped before running any student code: {error}") from None
 
 
@@ -195,40 +190,3 @@ def demo(directory: Path, ids: list[str]) -> str:
         _submit(directory, "cy_partial", aid,
                 solved_submission(release_notebook, source_notebook, keep=lambda _, i: i % 2 == 0))
     return score_table(grade(directory))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course.grading", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("release", help="source/ -> release/").add_argument("assignments", nargs="*")
-    grade_parser = commands.add_parser("grade", help="submitted/ -> autograded/, feedback/, grades.csv")
-    grade_parser.add_argument("--workers", type=int, default=None,
-                              help="submissions graded at once, each in its own sandbox (default: one per core)")
-    grade_parser.add_argument("--unsafe", action="store_true",
-                              help="run student code WITHOUT the sandbox (only for submissions you trust)")
-    demo_parser = commands.add_parser("demo", help="grade a sample class in a scratch folder")
-    demo_parser.add_argument("--dir", type=Path, default=None, help="scratch folder (default: a new temporary one)")
-    demo_parser.add_argument("assignments", nargs="*", default=["01_tensors"])
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "release":
-            for path in release(course_root(), args.assignments):
-                print("released", path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
-        elif args.command == "grade":
-            grades_csv = grade(course_root(), workers=args.workers, unsafe=args.unsafe)
-            print(score_table(grades_csv))
-            print(f"\nwrote {grades_csv}, autograded/ and feedback/")
-        else:
-            directory = args.dir or Path(tempfile.mkdtemp(prefix="dlb-demo-"))
-            print(f"Demo class in {directory}: ada_solved (the solutions), bob_blank (the untouched release), "
-                  f"cy_partial (every other exercise left blank). Grading {', '.join(args.assignments)} ...")
-            print(demo(directory, args.assignments))
-            print(f"\nFeedback: {directory}/feedback/<student>/<assignment>/*.html")
-    except GradingError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

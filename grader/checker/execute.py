@@ -1,0 +1,276 @@
+"""The Execute step of autograding: each cell runs in the kernel it belongs to, each kernel in a sandbox.
+
+nbgrader_config.py puts `CheckedExecute` in the place of nbgrader's `Execute`, so every way of autograding
+(`make grade`, `nbgrader autograde`, the formgrader) goes through it; scoring, late penalties, feedback and
+the gradebook stay nbgrader's. For each submission it starts two kernels, joined by a private socket:
+
+- the **student's kernel** runs every cell the student could write or change;
+- the **checker** runs the instructor's cells that the gradebook holds: the test cells, and the read-only
+  cells (the setup), which run in both. It never runs a line the student wrote, and nbgrader scores its
+  outputs. Names the test cells need and do not define come from the student's kernel as data
+  (grader/checker/remote.py).
+
+Which cells are the instructor's is decided from the gradebook: a cell whose grade id names a test or
+read-only cell there *and* whose source is exactly that cell's source (OverwriteCells has restored it).
+Metadata a student adds to a cell of their own makes it no test.
+
+When a kernel dies or a cell ignores the interrupt after its time limit, that kernel's sandbox is killed:
+its remaining cells get an error output saying so, and the other kernel carries on (tests that need the
+student's code then fail with a clear message). nbgrader's own Execute gives up on the whole notebook.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import importlib.util
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Dict, Integer, List, Unicode
+
+from grader.bridge import wire
+from grader.checker.cells import CHECKER, STUDENT, BOTH, cell_roles, instructor_cells_from_gradebook
+from grader.sandbox import kernel
+from grader.sandbox.backend import HOME, Limits, Sandbox, SandboxUnavailable, backend_named
+
+_sandboxes: dict = {}  # one checked Sandbox per configuration, per process
+
+
+class _CheckerClient(Execute):
+    """The checker's side: nbgrader's Execute behaviour (a failed reply always leaves an error output),
+    with the checker's kernel."""
+
+    step = None  # the CheckedExecute this client belongs to
+
+    def create_kernel_manager(self):
+        self.km = self.step.kernel_manager(CHECKER)
+        return self.km
+
+
+class CheckedExecute(Execute):
+    """nbgrader's Execute step with the student's code and the tests in separate, sandboxed kernels."""
+
+    unsafe = Bool(False, help="Run both kernels WITHOUT a sandbox. The tests still run apart from student "
+                  "code, but that code runs with your rights. Trusted code only.").tag(config=True)
+    backend = Unicode("bubblewrap", help="'bubblewrap', or the import path of a Backend subclass.").tag(config=True)
+    memory_limit = Integer(Limits.memory, help="Bytes of memory for each process (and each whole sandbox, "
+                           "where cgroups work).").tag(config=True)
+    process_limit = Integer(Limits.processes, help="Processes and threads in one sandbox.").tag(config=True)
+    cpu_time_limit = Integer(Limits.cpu_seconds, help="CPU seconds for each process.").tag(config=True)
+    disk_limit = Integer(Limits.disk, help="Bytes of each scratch file system, and of any one file.").tag(config=True)
+    wall_time_limit = Integer(1800, help="Seconds one notebook may take in all (each cell also has `timeout`)."
+                              ).tag(config=True)
+    call_timeout = Integer(60, help="Seconds one call from a test into student code may take.").tag(config=True)
+    message_limit = Integer(wire.Limits.message, help="Bytes one value from the student's kernel may take."
+                            ).tag(config=True)
+    read_only_paths = List(Unicode(), help="More host paths, visible read-only at the same path (datasets, say)."
+                           ).tag(config=True)
+    pass_env = List(Unicode(), [
+        "NBGRADER_EXECUTION", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND", "COURSE_MNIST_NPZ",
+        "OMP_NUM_THREADS", "PYTHONHASHSEED", "LANG", "LC_ALL", "TZ", "MPLBACKEND",
+    ], help="Environment variables the kernels get from the grader's (all others are dropped).").tag(config=True)
+    extra_env = Dict(help="Environment variables to set in both sandboxes.").tag(config=True)
+
+    # -- configuration --------------------------------------------------------------------------------------------
+
+    def limits(self) -> Limits:
+        return Limits(memory=self.memory_limit, processes=self.process_limit, cpu_seconds=self.cpu_time_limit,
+                      disk=self.disk_limit)
+
+    def sandbox(self) -> Sandbox:
+        """The checked sandbox for this configuration (raises SandboxUnavailable)."""
+        read_only, env = self._visible()
+        name = "none" if self.unsafe else self.backend
+        key = (name, self.limits(), tuple(sorted(read_only.items())), tuple(sorted(env.items())))
+        if key not in _sandboxes:
+            sandbox = Sandbox(backend_named(name), self.limits(), read_only, env, self._protected())
+            if sandbox.backend.isolated:
+                sandbox.check()
+            _sandboxes[key] = sandbox
+        return _sandboxes[key]
+
+    def _visible(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The read-only paths (host -> inside) and the environment every grading kernel gets."""
+        if self.unsafe:
+            return {}, dict(self.extra_env)
+        course = Path(importlib.util.find_spec("course").origin).parent  # the student-side helpers
+        runtime = [sys.prefix, sys.base_prefix, str(Path(sys.executable).resolve().parents[1]), str(course)]
+        read_only: dict[str, str] = {}
+        for path in [*runtime, *self.read_only_paths]:
+            path = os.path.realpath(path)
+            if os.path.exists(path):
+                read_only[path] = path
+        env = {name: os.environ[name] for name in self.pass_env if name in os.environ}
+        mnist = os.environ.get("COURSE_MNIST_NPZ")
+        if mnist and os.path.isfile(mnist):
+            read_only[os.path.realpath(mnist)] = os.path.abspath(mnist)
+        keras_data = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
+        if keras_data.is_dir():
+            read_only[str(keras_data.resolve())] = f"{HOME}/.keras/datasets"
+        kept = {}  # paths inside others (and the system folders bound anyway) are bound once
+        for host, inside in sorted(read_only.items()):
+            if host == inside and any(Path(host).is_relative_to(p) for p in [*kept, "/usr", "/etc"]):
+                continue
+            kept[host] = inside
+        env.update({"HOME": HOME, "USER": "student", "LOGNAME": "student", "TMPDIR": "/tmp",
+                    "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+                    "PYTHONDONTWRITEBYTECODE": "1", "LANG": env.get("LANG", "C.UTF-8")})
+        env.update(self.extra_env)
+        return kept, env
+
+    def _protected(self) -> list[Path]:
+        """Folders that must never be visible inside: the course root (nbgrader's cwd and its coursedir)."""
+        protected = [Path.cwd().resolve()]
+        node = self
+        while node is not None:
+            coursedir = getattr(node, "coursedir", None)
+            if coursedir is not None:
+                protected.append(Path(coursedir.root).resolve())
+            node = getattr(node, "parent", None)
+        return protected
+
+    def _submitted_folder(self) -> Path | None:
+        """submitted/<student>/<assignment> of the notebook being graded, from nbgrader's resources."""
+        names = (self.resources or {}).get("nbgrader", {})
+        node = self
+        while node is not None and getattr(node, "coursedir", None) is None:
+            node = getattr(node, "parent", None)
+        if node is None or "student" not in names or "assignment" not in names:
+            return None
+        coursedir = node.coursedir
+        return Path(coursedir.format_path(coursedir.submitted_directory, names["student"], names["assignment"]))
+
+    # -- the two kernels ------------------------------------------------------------------------------------------
+
+    def kernel_manager(self, role: str) -> kernel.GradingKernelManager:
+        """A manager for the student's kernel or the checker, with its end of the channel."""
+        checker = role == CHECKER
+        km = kernel.GradingKernelManager(
+            kernel_name=kernel.CHECKER_KERNEL if checker else kernel.STUDENT_KERNEL, sandbox=self._sandbox,
+            channel=self._ends.pop(role), parent=self,
+            extra_env={"COURSE_CALL_TIMEOUT": str(self.call_timeout),
+                       "COURSE_MESSAGE_LIMIT": str(self.message_limit)} if checker else {},
+            submission=None if checker else self._workdir, submitted=None if checker else self._submitted_folder())
+        self._managers[role] = km
+        return km
+
+    def create_kernel_manager(self):
+        self.km = self.kernel_manager(STUDENT)
+        return self.km
+
+    def _cell_timeout(self, cell) -> int:
+        return max(1, min(self.timeout or self.wall_time_limit, int(self._deadline - time.monotonic())))
+
+    # -- running the notebook ---------------------------------------------------------------------------------------
+
+    def preprocess(self, nb, resources=None, km=None):
+        resources = resources or {}
+        self._sandbox = self.sandbox()
+        self._workdir = Path(resources.get("metadata", {}).get("path") or os.getcwd())
+        self.roles = cell_roles(nb, instructor_cells_from_gradebook(resources))
+        self._deadline = time.monotonic() + self.wall_time_limit
+        self.timeout_func = self._cell_timeout
+        self._stopped: dict[str, str] = {}
+        self._managers: dict[str, kernel.GradingKernelManager] = {}
+        student_end, checker_end = socket.socketpair()
+        self._ends = {STUDENT: student_end, CHECKER: checker_end}
+        self.checker = _CheckerClient(parent=self, timeout=self.timeout, timeout_func=self._cell_timeout,
+                                      interrupt_on_timeout=True, allow_errors=True)
+        self.checker.nb, self.checker.resources, self.checker.step = nb, resources, self
+        self._checker_context, self._checker_connected = contextlib.ExitStack(), False
+        try:
+            self.checker.create_kernel_manager()
+            self.checker.start_new_kernel()  # started now, connected to when its first cell runs
+            return super().preprocess(nb, resources, km)
+        except RuntimeError as error:
+            tail = self._managers[STUDENT].last_log if STUDENT in self._managers else ""
+            raise RuntimeError(f"{error}; the student's kernel printed:\n{tail}" if tail else str(error)) from error
+        finally:
+            with self._checker_context:
+                self._connect_checker()  # if no cell needed it: connect, so that leaving shuts it down
+            for end in self._ends.values():
+                end.close()
+
+    def _connect_checker(self) -> None:
+        if not self._checker_connected:
+            self._checker_connected = True
+            self._checker_context.enter_context(self.checker.setup_kernel())
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return cell, resources
+        role = self.roles[index] if index < len(self.roles) else STUDENT
+        if role in (CHECKER, BOTH):
+            ran = self._run(CHECKER, cell if role == CHECKER else copy.deepcopy(cell), index)
+            if role == BOTH and any(o.output_type == "error" for o in ran.outputs):
+                errors = "\n".join(f"{o.ename}: {o.evalue}" for o in ran.outputs if o.output_type == "error")
+                raise RuntimeError(f"the checker could not run the read-only cell {index}: {errors}")
+            if role == CHECKER:
+                return ran, resources
+        return self._run(STUDENT, cell, index), resources
+
+    def _run(self, who: str, cell, index: int):
+        """Execute `cell` in one kernel; if that kernel died or ran away, stop it and say so in the cell."""
+        if who == CHECKER:
+            self._connect_checker()
+        if who not in self._stopped and time.monotonic() >= self._deadline:
+            self._stop(who, f"the notebook ran past its time limit of {self.wall_time_limit} s")
+        if who in self._stopped:
+            cell.outputs = [_error("NotRun", f"this cell was not run: {self._stopped[who]}.")]
+            return cell
+        client = self.checker if who == CHECKER else self
+        timeout, started = self._cell_timeout(cell), time.monotonic()
+        try:
+            if who == CHECKER:
+                return client.execute_cell(cell, index, store_history=True)
+            return super().preprocess_cell(cell, self.resources, index)[0]
+        except DeadKernelError:
+            self._stop(who, f"{_NAMES[who]} died in this cell (limits: {self.limits().describe()}; "
+                            f"the notebook: {self.wall_time_limit} s)")
+        except CellTimeoutError:
+            if time.monotonic() - started < timeout:
+                raise  # slow output after a reply, not a runaway cell: nbgrader reports it as usual
+            self._stop(who, f"this cell ran past its time limit of {timeout} s and did not stop when interrupted")
+        cell.outputs.append(_error("SandboxStopped", f"{self._stopped[who]}. This cell and the ones after it "
+                                   "that need it score 0."))
+        return cell
+
+    def _stop(self, who: str, reason: str) -> None:
+        self.log.warning("Stopping %s: %s", _NAMES[who], reason)
+        self._stopped[who] = reason
+        manager = self._managers.get(who)
+        if manager is not None:
+            from jupyter_core.utils import run_sync
+
+            run_sync(manager.kill_sandbox)()
+
+
+_NAMES = {STUDENT: "the student's kernel", CHECKER: "the checker"}
+
+
+def _error(ename: str, evalue: str):
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
+
+
+def check_command() -> int:
+    """`python -m grader.checker.execute check`: can the sandbox run here? (in the course root)"""
+    from nbgrader.apps.autogradeapp import AutogradeApp
+
+    app = AutogradeApp()
+    app.initialize([])
+    step = CheckedExecute(parent=app)
+    try:
+        sandbox = step.sandbox()
+    except SandboxUnavailable as error:
+        print(f"The sandbox cannot run here: {error}", file=sys.stderr)
+        return 1
+    print(f"The sandbox works: {sandbox.backend.name}; {sandbox.limits.describe()}; notebook wall time "
+          f"{step.wall_time_limit} s; one call from a test into student code {step.call_timeout} s.")
+    print("Read-only inside:", ", ".join(sorted(set(sandbox.read_only.values()))))
+    return 0

@@ -1,0 +1,25 @@
+"""The checker's kernel: an IPython kernel whose unknown names are looked up in the student's kernel.
+
+Started by the grader as `python -m grader.checker.kernel -f <connection file>`, with COURSE_CHANNEL_FD
+naming its end of the channel to the student's kernel. It runs the notebook's setup cell and its test cells,
+never a line the student wrote; nbgrader scores the outputs of these cells.
+"""
+from __future__ import annotations
+
+import sys
+
+from grader.checker.remote import Channel, StudentNamespace
+
+
+def main(argv: list[str] | None = None) -> None:
+    from ipykernel.kernelapp import IPKernelApp
+
+    namespace = StudentNamespace(Channel.from_environment())
+    app = IPKernelApp.instance(user_ns=namespace)
+    app.initialize(sys.argv[1:] if argv is None else argv)
+    app.shell.events.register("pre_run_cell", namespace.forget)
+    app.start()
+
+
+if __name__ == "__main__":
+    main()

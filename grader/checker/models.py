@@ -1,0 +1,143 @@
+"""Keras models and training histories that cross from the student's kernel to the checker, as data.
+
+A model arrives as a `.keras` file (a zip of config.json, metadata.json and model.weights.h5). Before Keras
+sees it, the archive is checked here: only those three members, within size limits, and a config that names
+only Keras' own layers, initializers, regularizers, constraints, losses, metrics and optimizers. Then Keras
+loads it with `safe_mode=True`. Safe mode alone has been bypassed before (CVE-2025-1550 named arbitrary
+modules in config.json; CVE-2025-9906 turned safe mode off from the config), so the allowlist comes first:
+no Lambda layer, custom layer, custom loss or any other code can cross.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import warnings
+import zipfile
+from typing import Any
+
+MEMBERS = {"config.json", "metadata.json", "model.weights.h5"}
+MAX_CONFIG = 16 * 2**20
+MAX_WEIGHTS = 1024 * 2**20
+KERAS_MODULES = {
+    "keras", "keras.layers", "keras.initializers", "keras.regularizers", "keras.constraints", "keras.activations",
+    "keras.losses", "keras.metrics", "keras.optimizers", "keras.optimizers.schedules",
+    "keras.src.models.functional", "keras.src.models.sequential",
+}
+TENSOR_MARKERS = {"__keras_tensor__", "__tensor__", "__numpy__"}
+
+
+class UnsafeModel(ValueError):
+    """A model that may not be loaded in the checker; the message says why."""
+
+
+def is_model(value: Any) -> bool:
+    import sys
+
+    keras = sys.modules.get("keras")
+    return keras is not None and isinstance(value, keras.Model)
+
+
+def check_archive(data: bytes) -> None:
+    """Raise UnsafeModel unless `data` is a .keras archive of built-in Keras parts only."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise UnsafeModel("it is not a .keras archive") from None
+    names = set(archive.namelist())
+    if not names <= MEMBERS or "config.json" not in names:
+        raise UnsafeModel(f"the archive holds {sorted(names - MEMBERS) or 'no config.json'}, which a plain "
+                          "Keras model does not")
+    sizes = {info.filename: info.file_size for info in archive.infolist()}
+    if sizes.get("config.json", 0) > MAX_CONFIG or sizes.get("model.weights.h5", 0) > MAX_WEIGHTS:
+        raise UnsafeModel("the model is too large to check")
+    try:
+        config = json.loads(archive.read("config.json"))
+    except ValueError:
+        raise UnsafeModel("its config.json is not JSON") from None
+    _check_config(config)
+
+
+def _check_config(node: Any, depth: int = 0) -> None:
+    if depth > 200:
+        raise UnsafeModel("its config is nested too deeply")
+    if isinstance(node, list):
+        for item in node:
+            _check_config(item, depth + 1)
+        return
+    if not isinstance(node, dict):
+        return
+    if "class_name" in node:
+        module, name, registered = node.get("module"), node.get("class_name"), node.get("registered_name")
+        if not isinstance(name, str):
+            raise UnsafeModel("its config has a malformed class name")
+        if name in TENSOR_MARKERS and module is None:
+            pass
+        elif module == "builtins" and name == "function" and isinstance(node.get("config"), str):
+            pass  # a built-in Keras function named by its name, e.g. loss="mean_squared_error"
+        elif module not in KERAS_MODULES or not name.isidentifier() or name.startswith("_"):
+            raise UnsafeModel(f"it uses {name!r} from {module!r}: only Keras' built-in layers, losses, metrics and "
+                              "optimizers can be checked (no Lambda layers, custom layers or custom functions)")
+        if registered not in (None, name, "function"):
+            raise UnsafeModel(f"it uses a registered custom object {registered!r}; only Keras' own can be checked")
+    for value in node.values():
+        _check_config(value, depth + 1)
+
+
+def from_bytes(data: bytes) -> Any:
+    """The model in `data`, checked and then loaded by Keras in safe mode."""
+    try:
+        check_archive(data)
+    except UnsafeModel as error:
+        raise UnsafeModel(f"your Keras model cannot be checked: {error}") from None
+    import keras
+
+    handle, path = tempfile.mkstemp(suffix=".keras")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. optimizer variables not restored: harmless, but stderr
+            try:
+                return keras.saving.load_model(path, compile=True, safe_mode=True)
+            except Exception as error:
+                raise UnsafeModel(f"your Keras model cannot be checked: Keras could not load it safely ({type(error).__name__}: {error})"[:1500]) from None
+    finally:
+        os.unlink(path)
+
+
+def to_bytes(model: Any) -> bytes:
+    """A checker's model as a .keras file, to pass to the student's code."""
+    handle, path = tempfile.mkstemp(suffix=".keras")
+    os.close(handle)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.save(path)
+        with open(path, "rb") as file:
+            return file.read()
+    finally:
+        os.unlink(path)
+
+
+def set_weights(model: Any, weights: list) -> None:
+    """Write weights the student's code set on its copy of a checker's model back into the model."""
+    import numpy as np
+
+    if all(isinstance(w, np.ndarray) for w in weights) and [w.shape for w in weights] == [
+            tuple(w.shape) for w in model.get_weights()]:
+        model.set_weights(weights)
+
+
+def history(data: Any) -> Any:
+    """A keras.callbacks.History rebuilt from its numbers (it arrives without its model)."""
+    import keras
+
+    if not isinstance(data, dict) or not isinstance(data.get("history"), dict):
+        raise UnsafeModel("a malformed training history")
+    result = keras.callbacks.History()
+    result.history = data["history"]
+    result.params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    result.epoch = data.get("epoch") if isinstance(data.get("epoch"), list) else []
+    return result

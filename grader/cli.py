@@ -1,0 +1,53 @@
+"""The instructor's command line (`make release`, `make grade` and `make demo` call it).
+
+    python -m grader release [ASSIGNMENT ...]     source/ -> release/
+    python -m grader grade [--workers N] [--unsafe]
+    python -m grader demo [--dir DIR] [ASSIGNMENT ...]
+    python -m grader check                        can the sandbox run here?
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from grader.pipeline import GradingError, course_root, demo, grade, release, score_table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader", description="Deep Learning Basics: release and grade.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("release", help="source/ -> release/").add_argument("assignments", nargs="*")
+    grade_parser = commands.add_parser("grade", help="submitted/ -> autograded/, feedback/, grades.csv")
+    grade_parser.add_argument("--workers", type=int, default=None,
+                              help="submissions graded at once, each in its own sandboxes (default: one per core)")
+    grade_parser.add_argument("--unsafe", action="store_true",
+                              help="run student code WITHOUT the sandbox (only for submissions you trust)")
+    demo_parser = commands.add_parser("demo", help="grade a sample class in a scratch folder")
+    demo_parser.add_argument("--dir", type=Path, default=None, help="scratch folder (default: a new temporary one)")
+    demo_parser.add_argument("assignments", nargs="*", default=["01_tensors"])
+    commands.add_parser("check", help="say whether the sandbox can run on this machine (run it in the course root)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "release":
+            for path in release(course_root(), args.assignments):
+                print("released", path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+        elif args.command == "grade":
+            grades_csv = grade(course_root(), workers=args.workers, unsafe=args.unsafe)
+            print(score_table(grades_csv))
+            print(f"\nwrote {grades_csv}, autograded/ and feedback/")
+        elif args.command == "check":
+            from grader.sandbox.pool import main as pool_main
+
+            return pool_main(["check"])
+        else:
+            directory = args.dir or Path(tempfile.mkdtemp(prefix="dlb-demo-"))
+            print(f"Demo class in {directory}: ada_solved (the solutions), bob_blank (the untouched release), "
+                  f"cy_partial (every other exercise left blank). Grading {', '.join(args.assignments)} ...")
+            print(demo(directory, args.assignments))
+            print(f"\nFeedback: {directory}/feedback/<student>/<assignment>/*.html")
+    except GradingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,257 @@
+"""Grading many submissions at once: a few long-lived worker processes, each running nbgrader's own autograde
+for one submission at a time (each submission in its sandboxes, see grader/checker/execute.py).
+
+    python -m grader.sandbox.pool check     # can the sandbox run here? (run it in the course root)
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import TextIO
+
+from grader.sandbox.backend import Limits, SandboxUnavailable, UNSAFE_HINT
+
+__all__ = ["Progress", "autograde_all", "default_workers"]
+
+
+def default_workers(memory_limit: int = Limits.memory) -> int:
+    """One worker per core, but no more than the memory allows (each sandbox may use `memory_limit`; 0: any)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return cores
+    return max(1, min(cores, total // max(memory_limit, 1)))
+
+
+class Progress:
+    """done/total, elapsed and ETA on one line of stderr (a line per submission when it is not a terminal)."""
+
+    def __init__(self, total: int, stream: TextIO | None):
+        self.total, self.stream, self.done, self.start = total, stream, 0, time.monotonic()
+        self.tty = bool(stream and stream.isatty())
+
+    def update(self, label: str, seconds: float, ok: bool) -> None:
+        self.done += 1
+        if not self.stream:
+            return
+        elapsed = time.monotonic() - self.start
+        eta = elapsed / self.done * (self.total - self.done)
+        width = 24
+        bar = "#" * round(width * self.done / self.total)
+        text = (f"grading [{bar:<{width}}] {self.done}/{self.total}  {_clock(elapsed)} elapsed, "
+                f"ETA {_clock(eta)}  {label}{'' if ok else ' (FAILED)'} {seconds:.0f}s")
+        if self.tty:
+            self.stream.write("\r\x1b[K" + text + ("\n" if self.done == self.total else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+class _Worker:
+    """One `python -m grader.sandbox.pool worker` process: reads jobs on stdin, answers on a pipe of its own."""
+
+    def __init__(self, root: Path, unsafe: bool):
+        self.log = tempfile.TemporaryFile()
+        read_end, write_end = os.pipe()
+        env = dict(os.environ)
+        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        command = [sys.executable, "-m", "grader.sandbox.pool", "worker", str(write_end)] + (["--unsafe"] if unsafe else [])
+        self.process = subprocess.Popen(command, cwd=root, env=env, stdin=subprocess.PIPE, stdout=self.log,
+                                        stderr=self.log, pass_fds=[write_end], text=True)
+        os.close(write_end)
+        self.answers = os.fdopen(read_end)
+
+    def receive(self) -> dict:
+        line = self.answers.readline()
+        if not line:
+            self.process.wait()
+            self.log.seek(0)
+            tail = "\n".join(self.log.read().decode(errors="replace").strip().splitlines()[-15:])
+            raise ChildProcessError(f"the grading process stopped (exit {self.process.returncode}):\n{tail}")
+        return json.loads(line)
+
+    def send(self, job: dict) -> None:
+        self.process.stdin.write(json.dumps(job) + "\n")
+        self.process.stdin.flush()
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()
+            self.process.wait(30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        self.answers.close()
+        self.log.close()
+
+
+def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None = None, unsafe: bool = False,
+                  progress: TextIO | None = sys.stderr) -> list[str]:
+    """Run nbgrader's autograde for each (assignment, student) in `jobs`, `workers` at a time.
+
+    Every worker is a process of its own that loads nbgrader once and grades one submission at a time
+    (each in a sandbox, unless `unsafe`); they share the gradebook, and a submission whose gradebook write
+    met another one's ("database is locked") is graded again. Returns the problems, one per submission
+    that could not be graded. Raises SandboxUnavailable before grading anything if the sandbox cannot run.
+    """
+    if not jobs:
+        return []
+    if unsafe and progress:
+        progress.write("WARNING: grading WITHOUT the sandbox (--unsafe): student code runs with your rights, "
+                       "in the course folder, with the network.\n")
+    count = max(1, min(workers or default_workers(0), len(jobs)))
+    pending: queue.Queue = queue.Queue()
+    for aid, student in jobs:
+        pending.put({"assignment": aid, "student": student})
+    problems: list[str] = []
+    fatal: list[str] = []
+    bar = Progress(len(jobs), progress)
+    lock = threading.Lock()
+
+    def hello(worker: _Worker) -> dict:
+        answer = worker.receive()
+        if "fatal" in answer:
+            worker.close()
+            raise SandboxUnavailable(answer["fatal"])
+        return answer
+
+    def start() -> _Worker:
+        worker = _Worker(root, unsafe)
+        hello(worker)
+        return worker
+
+    def run(worker: _Worker) -> None:
+        while not fatal:
+            try:
+                job = pending.get_nowait()
+            except queue.Empty:
+                break
+            label = f"{job['student']}/{job['assignment']}"
+            started = time.monotonic()
+            try:
+                worker.send(job)
+                answer = worker.receive()
+            except (ChildProcessError, OSError) as error:
+                answer = {"ok": False, "problem": str(error)}
+                worker.close()
+                try:
+                    worker = start()
+                except (SandboxUnavailable, ChildProcessError) as restart_error:
+                    with lock:
+                        fatal.append(str(restart_error))
+                    return
+            with lock:
+                if not answer["ok"]:
+                    problems.append(f"{job['assignment']}: {job['student']} could not be graded:\n{answer['problem']}")
+                if answer.get("attempts", 1) > 1:
+                    label += f" (graded {answer['attempts']} times: the gradebook was busy)"
+                bar.update(label, time.monotonic() - started, answer["ok"])
+        worker.close()
+
+    pool = [_Worker(root, unsafe) for _ in range(count)]
+    try:  # each worker checks the sandbox first: nothing is graded if it cannot run here
+        memory = min(hello(worker)["memory"] for worker in list(pool))
+    except (SandboxUnavailable, ChildProcessError) as error:
+        for worker in pool:
+            worker.close()
+        raise SandboxUnavailable(str(error)) from None
+    if not workers:  # the default: one per core, as far as the memory limit allows
+        for worker in pool[default_workers(memory):]:
+            worker.close()
+        pool = pool[:default_workers(memory)]
+    threads = [threading.Thread(target=run, args=(worker,), daemon=True) for worker in pool]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if fatal:
+        raise SandboxUnavailable(fatal[0])
+    return problems
+
+
+def _worker_main(channel_fd: int, unsafe: bool) -> int:
+    """The worker loop: `{"assignment", "student"}` lines in on stdin, one answer line each out on `channel_fd`."""
+    channel = os.fdopen(channel_fd, "w", buffering=1)
+    os.set_inheritable(channel_fd, False)  # kernels and sandboxes must never write into the answers
+
+    def answer(**fields) -> None:
+        channel.write(json.dumps(fields) + "\n")
+
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.apps.autogradeapp import AutogradeApp
+    from nbgrader.converters import Autograde
+    from traitlets.utils.importstring import import_item
+
+    from grader.checker.execute import CheckedExecute
+
+    app = AutogradeApp()
+    app.initialize([])
+    if unsafe:
+        app.config.CheckedExecute.unsafe = True
+    api = NbGraderAPI(coursedir=app.coursedir, parent=app)
+    steps = [import_item(step) if isinstance(step, str) else step
+             for step in Autograde(coursedir=app.coursedir, parent=api).autograde_preprocessors]
+    try:
+        if not unsafe and not any(isinstance(step, type) and issubclass(step, CheckedExecute) for step in steps):
+            raise SandboxUnavailable(
+                "nbgrader_config.py does not run notebooks through grader.checker.execute.CheckedExecute "
+                "(c.Autograde.autograde_preprocessors), so the tests would run inside the student's kernel, "
+                "unsandboxed. Restore the checker block at the end of nbgrader_config.py. Or, " + UNSAFE_HINT)
+        executor = CheckedExecute(parent=api)
+        executor.sandbox()
+    except SandboxUnavailable as error:
+        answer(fatal=str(error))
+        return 1
+    answer(ready=True, memory=executor.memory_limit)
+    for line in sys.stdin:
+        job = json.loads(line)
+        for attempt in range(6):
+            result = api.autograde(job["assignment"], job["student"], force=False, create=True)
+            text = result.get("error", "") + result.get("log", "")
+            if result["success"] or "database is locked" not in text:
+                break
+            time.sleep(0.5 * 2**attempt)  # another worker was writing the gradebook: grade it again
+        problem = "" if result["success"] else _problem(text)
+        answer(ok=bool(result["success"]), problem=problem, attempts=attempt + 1)
+    return 0
+
+
+def _problem(text: str, lines: int = 15) -> str:
+    """The lines of an nbgrader log that say what went wrong."""
+    kept = [line for line in text.strip().splitlines() if line.strip()]
+    errors = [line for line in kept if line.startswith(("[ERROR]", "[WARNING]")) or "Error" in line]
+    return "\n".join((errors or kept)[-lines:])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["worker"]:
+        return _worker_main(int(argv[1]), "--unsafe" in argv[2:])
+    if argv[:1] == ["check"]:  # with the course's configuration: run it in the course root
+        from grader.checker.execute import check_command
+
+        status = check_command()
+        print(f"Workers by default: {default_workers()}")
+        return status
+    print(__doc__.split("\n\n")[-1].strip(), file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    # Run the copy nbgrader imports (grader.sandbox.pool), not this __main__ one: their classes must be the same.
+    from grader.sandbox import pool as _module
+    sys.exit(_module.main())
