@@ -1,6 +1,9 @@
 """Bring submissions as they really arrive into the layout and shape nbgrader grades.
 
-Runs before autograding, on submitted/<student>/<assignment>/. For each submission it:
+Runs before autograding, on submitted/<student>/<assignment>/. First, anything in submitted/ that is not a
+plain folder or a regular file with one name (a symbolic link, a hard link, a pipe, a device) is moved to
+intake/refused/ unread: nbgrader would copy what a link points to (the gradebook, a solution notebook)
+into the submission. Then, for each submission, it:
 - finds the notebook when it was renamed ("Copy of 03_xor_net.ipynb", "03_xor_net (1).ipynb") or put in a
   sub-folder, or dropped loose in the student's folder;
 - reads it whatever nbformat 4 minor version Colab or Jupyter saved, and gives every cell an id;
@@ -13,8 +16,10 @@ Originals of every file changed are kept in intake/originals/. Nothing is delete
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import stat
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,13 +53,60 @@ def matches_assignment(filename: str, aid: str) -> bool:
 def prepare(root: Path, assignments: list[str]) -> list[Outcome]:
     """Prepare every submission in root/submitted for grading; return what was done to each."""
     submitted = root / "submitted"
-    outcomes = []
+    outcomes = _set_aside_irregular(root, submitted) if submitted.is_dir() else {}
     for student_dir in sorted(p for p in submitted.iterdir() if p.is_dir()) if submitted.is_dir() else []:
         _adopt_loose_notebooks(student_dir, assignments)
         for aid in assignments:
             folder = student_dir / aid
             if folder.is_dir():
-                outcomes.append(_prepare_safely(root, folder, aid))
+                outcome = _prepare_safely(root, folder, aid)
+                earlier = outcomes.pop((outcome.student, aid), None)
+                if earlier is not None:
+                    outcome.notes[:0] = earlier.notes
+                    outcome.status = "repaired" if outcome.status == "as submitted" else outcome.status
+                outcomes[(outcome.student, aid)] = outcome
+    return list(outcomes.values())
+
+
+def irregular(path: Path) -> str | None:
+    """Why intake will not read `path` (a link, or not a regular file or folder), or None."""
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        return f"a symbolic link (to {os.readlink(path)})"
+    if stat.S_ISDIR(info.st_mode):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a pipe, socket or device)"
+    if info.st_nlink > 1:
+        return f"a file with {info.st_nlink} names on this disk (a hard link, which could be the gradebook or a solution)"
+    return None
+
+
+def _set_aside_irregular(root: Path, submitted: Path) -> dict[tuple[str, str], Outcome]:
+    """Move every irregular entry of submitted/ to intake/refused/, unread; return what was moved, by
+    (student, assignment) ("-" for what lies loose in a student's folder)."""
+    outcomes: dict[tuple[str, str], Outcome] = {}
+    for folder, folders, files in os.walk(submitted):
+        for name in sorted([*folders, *files]):
+            path = Path(folder) / name
+            reason = irregular(path)
+            if reason is None:
+                continue
+            parts = path.relative_to(submitted).parts
+            student, aid = parts[0], parts[1] if len(parts) > 2 else "-"
+            destination = root / "intake" / "refused" / path.relative_to(submitted)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            while os.path.lexists(destination):  # refused in an earlier run too: keep both
+                destination = destination.with_name(destination.name + "~")
+            os.replace(path, destination)  # moves the link itself; what it points to is never opened
+            if name in folders:
+                folders.remove(name)
+            outcome = outcomes.setdefault((student, aid), Outcome(student, aid, status="repaired"))
+            outcome.notes.append(f"set aside submitted/{path.relative_to(submitted)}: {reason}; it is not "
+                                 f"graded (kept in {destination.relative_to(root)})")
+    for (student, aid), outcome in outcomes.items():
+        if aid == "-" or not (submitted / student / aid).is_dir():
+            outcome.status = "set aside"
     return outcomes
 
 

@@ -37,12 +37,17 @@ def assignments(root: Path) -> list[str]:
     return sorted(p.name for p in (root / "source").iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
-def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run one nbgrader command in the course root, with this Python's bin/ on PATH (nbgrader calls alembic)."""
+def environment() -> dict[str, str]:
+    """The environment for nbgrader commands: this Python's bin/ on PATH (nbgrader calls alembic)."""
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env,
+    return env
+
+
+def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run one nbgrader command in the course root."""
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=environment(),
                             capture_output=True, text=True)
     if check and result.returncode != 0:
         raise GradingError(f"`nbgrader {' '.join(args)}` failed (exit {result.returncode}):\n"

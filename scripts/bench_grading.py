@@ -1,4 +1,4 @@
-"""How fast does autograding go, with 1 and with N workers, and what does the sandbox cost?
+"""How fast does autograding go, with 1 and with N workers, and what do the sandbox and the checker cost?
 
     .venv/bin/python scripts/bench_grading.py [--submissions 20] [--workers N] [--repeat 5]
 
@@ -8,10 +8,12 @@ release, every other exercise, in turn), then grades the whole class several tim
 - sandboxed with 1 worker and with N (default: one per core): submissions per minute;
 - without the sandbox (`unsafe`) with 1 worker: the same work without bubblewrap, so the difference per
   notebook is the sandbox's cost in real grading;
-- the way `make grade` worked before the sandbox (one `nbgrader autograde <assignment>` process);
+- stock nbgrader in one `nbgrader autograde <assignment>` process: one kernel, tests inside it, no sandbox
+  (how grading worked before the checker and the sandbox);
 - and, in isolation (`--repeat` times each, sandboxed and not in turn, medians): executing the same
-  notebook (the instructor's 01_tensors, hidden tests included), and starting a kernel to run one cell:
-  the sandbox's cost per notebook, with less noise than the whole-class runs.
+  notebook (the instructor's 01_tensors, hidden tests included) in the student's kernel and the checker,
+  and starting the two kernels to run one cell: the sandbox's cost per notebook, with less noise than the
+  whole-class runs.
 
 It is a measurement, not a test: it prints figures and checks nothing. Other load on the machine makes
 every figure slower; compare figures from one run.
@@ -37,7 +39,10 @@ if "COURSE_MNIST_NPZ" not in os.environ and _MNIST.is_file():
 
 import nbformat  # noqa: E402
 
-from course import grading, sandbox  # noqa: E402
+from grader import pipeline  # noqa: E402
+from grader.checker.cells import instructor_cells_from_notebook  # noqa: E402
+from grader.checker.execute import CheckedExecute  # noqa: E402
+from grader.sandbox import pool  # noqa: E402
 
 AID = "01_tensors"
 
@@ -45,9 +50,9 @@ AID = "01_tensors"
 def make_class(root: Path, count: int) -> list[tuple[str, str]]:
     released = root / "release" / AID / f"{AID}.ipynb"
     source = root / "source" / AID / f"{AID}.ipynb"
-    kinds = [("solved", lambda: grading.solved_submission(released, source)),
-             ("blank", lambda: grading.blank_submission(released)),
-             ("partial", lambda: grading.solved_submission(released, source, keep=lambda _, i: i % 2 == 0))]
+    kinds = [("solved", lambda: pipeline.solved_submission(released, source)),
+             ("blank", lambda: pipeline.blank_submission(released)),
+             ("partial", lambda: pipeline.solved_submission(released, source, keep=lambda _, i: i % 2 == 0))]
     jobs = []
     for n in range(count):
         kind, make = kinds[n % len(kinds)]
@@ -68,19 +73,31 @@ def scores(root: Path) -> dict[str, float]:
 def timed_grading(root: Path, jobs, workers: int, unsafe: bool) -> tuple[float, dict]:
     shutil.rmtree(root / "autograded", ignore_errors=True)
     start = time.monotonic()
-    problems = sandbox.autograde_all(root, jobs, workers=workers, unsafe=unsafe, progress=None)
+    problems = pool.autograde_all(root, jobs, workers=workers, unsafe=unsafe, progress=None)
     seconds = time.monotonic() - start
     if problems:
         raise SystemExit("grading reported problems:\n" + "\n".join(problems))
     return seconds, scores(root)
 
 
-def timed_old_pipeline(root: Path) -> float:
-    """`nbgrader autograde <assignment>` in one process, stock Execute: how `make grade` graded before."""
+STOCK_NBGRADER = """
+from nbgrader.converters import Autograde as _Stock
+c.Autograde.autograde_preprocessors = _Stock.class_traits()["autograde_preprocessors"].default()
+"""
+
+
+def timed_stock_nbgrader(root: Path) -> float:
+    """`nbgrader autograde <assignment>` in one process with nbgrader's own Execute: one kernel, no sandbox."""
     shutil.rmtree(root / "autograded", ignore_errors=True)
-    start = time.monotonic()
-    grading.nbgrader(root, "autograde", AID, "--SandboxedExecute.unsafe=True")
-    return time.monotonic() - start
+    config = root / "nbgrader_config.py"
+    kept = config.read_text()
+    config.write_text(kept + STOCK_NBGRADER)
+    try:
+        start = time.monotonic()
+        pipeline.nbgrader(root, "autograde", AID, "--force")
+        return time.monotonic() - start
+    finally:
+        config.write_text(kept)
 
 
 def executions(root: Path, make_notebook, repeat: int) -> dict[str, float]:
@@ -95,13 +112,15 @@ def executions(root: Path, make_notebook, repeat: int) -> dict[str, float]:
         for _ in range(repeat):
             for mode in times:
                 config = Config()
-                config.SandboxedExecute.unsafe = mode == "unsafe"
-                executor = sandbox.SandboxedExecute(config=config, kernel_name="python3", timeout=300)
-                if mode == "sandboxed":
-                    executor.sandbox()  # the one-off check of the tool, outside the timing
+                config.CheckedExecute.unsafe = mode == "unsafe"
+                step = CheckedExecute(config=config, timeout=300)
+                step.sandbox()  # the one-off check of the tool, outside the timing
                 nb = make_notebook()
+                resources = {"metadata": {"path": str(work)}}
                 start = time.monotonic()
-                executor.preprocess(nb, {"metadata": {"path": str(work)}})
+                with step.running(nb, resources, instructor_cells_from_notebook(nb)):
+                    for index, cell in enumerate(nb.cells):
+                        step.preprocess_cell(cell, resources, index)
                 times[mode].append(time.monotonic() - start)
                 errors = [o for cell in nb.cells for o in cell.get("outputs", []) if o.output_type == "error"]
                 assert not errors, errors
@@ -113,7 +132,7 @@ def executions(root: Path, make_notebook, repeat: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=sandbox.default_workers())
+    parser.add_argument("--workers", type=int, default=pool.default_workers())
     parser.add_argument("--repeat", type=int, default=5, help="executions timed per mode, for the overhead")
     args = parser.parse_args()
 
@@ -122,7 +141,7 @@ def main() -> int:
     root.mkdir()
     shutil.copy(ROOT / "nbgrader_config.py", root)
     shutil.copytree(ROOT / "source", root / "source", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    grading.release(root, [AID])
+    pipeline.release(root, [AID])
     jobs = make_class(root, args.submissions)
     n = len(jobs)
     print(f"{n} submissions of {AID}; {os.cpu_count()} cores; load average before: "
@@ -135,15 +154,16 @@ def main() -> int:
     rows.append((f"sandboxed, {args.workers} workers", many))
     bare, bare_scores = timed_grading(root, jobs, 1, unsafe=True)
     rows.append(("unsandboxed (--unsafe), 1 worker", bare))
-    old = timed_old_pipeline(root)
-    rows.append(("before: one `nbgrader autograde` process", old))
+    stock = timed_stock_nbgrader(root)
+    rows.append(("stock nbgrader: one kernel, no sandbox", stock))
     same = one_scores == many_scores == bare_scores == scores(root)
     print(f"\n{'grading the class':<44} {'seconds':>8} {'per minute':>11}")
     for label, seconds in rows:
         print(f"{label:<44} {seconds:>8.1f} {n / seconds * 60:>11.1f}")
     print(f"speed-up with {args.workers} workers: {one / many:.2f}x; identical scores in every run: {same}")
     print(f"sandbox overhead in real grading (1 worker): {(one - bare) / n:+.2f} s per notebook "
-          f"({(one - bare) / bare:+.1%})")
+          f"({(one - bare) / bare:+.1%}); checker and sandbox against stock nbgrader: {(one - stock) / n:+.2f} s "
+          f"per notebook ({(one - stock) / stock:+.1%})")
 
     source = root / "source" / AID / f"{AID}.ipynb"
     for label, make in ((f"the whole {AID} notebook (with hidden tests)", lambda: nbformat.read(source, as_version=4)),

@@ -1,5 +1,6 @@
 """Benchmark: for every assignment, how long the solved notebook takes to run top to bottom (and the
-kernel's peak memory), and how long nbgrader takes to autograde one solved submission.
+kernel's peak memory), and how long nbgrader takes to autograde one solved submission (student's kernel
+and checker, each sandboxed) with the peak memory of that whole submission.
 
     .venv/bin/python scripts/bench_notebooks.py [ASSIGNMENT ...]      (or: make bench)
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -22,7 +24,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from course import grading  # noqa: E402
+from grader import pipeline  # noqa: E402
 
 
 def peak_memory_while(process: psutil.Process, stop: threading.Event, peak: list[int]) -> None:
@@ -55,24 +57,32 @@ def run_plain(notebook: Path) -> tuple[float, int]:
     return elapsed, peak[0]
 
 
-def autograde_one(aid: str, unsafe: bool) -> float:
-    """Seconds for `nbgrader autograde` of one solved submission (kernel start included)."""
+def autograde_one(aid: str, unsafe: bool) -> tuple[float, int]:
+    """Seconds for `nbgrader autograde` of one solved submission (kernel starts included), and the peak
+    resident memory of everything it ran: nbgrader, the student's kernel, the checker, their sandboxes."""
     root = Path(tempfile.mkdtemp())
     shutil.copy(ROOT / "nbgrader_config.py", root)
     shutil.copytree(ROOT / "source" / aid, root / "source" / aid)
-    released = grading.release(root, [aid])[0]
-    solved = grading.solved_submission(released, root / "source" / aid / f"{aid}.ipynb")
+    released = pipeline.release(root, [aid])[0]
+    solved = pipeline.solved_submission(released, root / "source" / aid / f"{aid}.ipynb")
     (root / "submitted" / "bench" / aid).mkdir(parents=True)
     nbformat.write(solved, root / "submitted" / "bench" / aid / f"{aid}.ipynb")
-    args = ["autograde", aid] + (["--SandboxedExecute.unsafe=True"] if unsafe else [])
+    args = ["autograde", aid] + (["--CheckedExecute.unsafe=True"] if unsafe else [])
     start = time.perf_counter()
-    result = grading.nbgrader(root, *args, check=False)
+    process = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=root, env=pipeline.environment(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stop, peak = threading.Event(), [0]
+    watcher = threading.Thread(target=peak_memory_while, args=(psutil.Process(process.pid), stop, peak))
+    watcher.start()
+    _, errors = process.communicate()
     elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        print(f"  (autograde of {aid} reported errors; see {root})", file=sys.stderr)
+    stop.set()
+    watcher.join()
+    if process.returncode != 0:
+        print(f"  (autograde of {aid} reported errors; see {root}):\n{errors[-2000:]}", file=sys.stderr)
     else:
         shutil.rmtree(root, ignore_errors=True)
-    return elapsed
+    return elapsed, peak[0]
 
 
 def main() -> None:
@@ -80,14 +90,17 @@ def main() -> None:
     parser.add_argument("assignments", nargs="*")
     parser.add_argument("--unsafe", action="store_true", help="autograde without the sandbox")
     args = parser.parse_args()
-    ids = args.assignments or grading.assignments(ROOT)
-    print(f"{'assignment':<16} {'run (s)':>8} {'peak MB':>8} {'autograde (s)':>14}")
+    ids = args.assignments or pipeline.assignments(ROOT)
+    print(f"{'assignment':<16} {'run (s)':>8} {'peak MB':>8} {'autograde (s)':>14} {'grading peak MB':>16}")
     for aid in ids:
         seconds, peak = run_plain(ROOT / "source" / aid / f"{aid}.ipynb")
-        graded = autograde_one(aid, args.unsafe)
-        print(f"{aid:<16} {seconds:>8.1f} {peak / 2**20:>8.0f} {graded:>14.1f}", flush=True)
-    print(f"\n{psutil.cpu_count()} cores; 'run' = solved source notebook top to bottom in a fresh kernel "
-          "(kernel start excluded); 'autograde' = one solved submission, nbgrader included.")
+        graded, graded_peak = autograde_one(aid, args.unsafe)
+        print(f"{aid:<16} {seconds:>8.1f} {peak / 2**20:>8.0f} {graded:>14.1f} {graded_peak / 2**20:>16.0f}",
+              flush=True)
+    print(f"\n{psutil.cpu_count()} cores; 'run' = solved source notebook top to bottom in one fresh kernel "
+          "(kernel start excluded), 'peak MB' its kernel's resident memory; 'autograde' = `nbgrader autograde` "
+          "of one solved submission (nbgrader, the student's kernel and the checker, sandboxed), 'grading peak "
+          "MB' the resident memory of all their processes together at its highest.")
 
 
 if __name__ == "__main__":

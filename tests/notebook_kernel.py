@@ -1,8 +1,11 @@
-"""Run a source notebook once in a live kernel, then try other answers in it cheaply.
+"""Run a source notebook once the way grading runs it, then try other answers in it cheaply.
 
-A variant replaces the source of one solution cell. Only the code cells from that solution cell to the
-end of its `## ` section are re-run, and the test cells among them are scored the way nbgrader scores
-them (an error, or stderr that nbgrader_config.py does not ignore, scores 0).
+The notebook runs through the grader's own Execute step (grader.checker.execute.CheckedExecute, without the
+sandbox): the student's cells in one kernel, the setup and test cells in the checker, joined by the same
+wire as in `nbgrader autograde`. Both kernels stay alive. A variant replaces the source of one solution
+cell; only the code cells from that solution cell to the end of its `## ` section are re-run, and the test
+cells among them are scored the way nbgrader scores them (an error, or stderr that nbgrader_config.py does
+not ignore, scores 0).
 """
 from __future__ import annotations
 
@@ -11,9 +14,11 @@ import re
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbgrader.utils import determine_grade, is_grade, is_solution
 from traitlets.config.loader import PyFileConfigLoader
+
+from grader.checker.cells import instructor_cells_from_notebook
+from grader.checker.execute import CheckedExecute
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,18 +54,19 @@ def failure_text(cell) -> str:
 
 
 class NotebookRun:
-    """A notebook executed top to bottom in a kernel that stays alive for variants."""
+    """A notebook executed top to bottom, student's kernel and checker, both alive for variants."""
 
     def __init__(self, path: Path, timeout: int = 600):
         self.path = Path(path)
         self.nb = nbformat.read(self.path, as_version=4)
-        self.client = NotebookClient(self.nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                                     resources={"metadata": {"path": str(self.path.parent)}})
+        self.instructor = instructor_cells_from_notebook(self.nb)
+        self.step = CheckedExecute(unsafe=True, timeout=timeout, wall_time_limit=3600)
+        self.resources = {"metadata": {"path": str(self.path.parent)}}
         self.pattern = ignored_stderr_pattern()
         self.scores: dict[str, tuple[float, float]] = {}
 
     def __enter__(self) -> "NotebookRun":
-        self._context = self.client.setup_kernel()
+        self._context = self.step.running(self.nb, self.resources, self.instructor)
         self._context.__enter__()
         for index, cell in enumerate(self.nb.cells):
             self._run(index, cell)
@@ -72,7 +78,7 @@ class NotebookRun:
     def _run(self, index: int, cell) -> None:
         if cell.cell_type != "code":
             return
-        self.client.execute_cell(cell, index)
+        self.step.preprocess_cell(cell, self.resources, index)
         if is_grade(cell):
             self.scores[grade_id(cell)] = score(cell, self.pattern)
 
@@ -112,7 +118,7 @@ class NotebookRun:
         if source is not None:
             cell.source = source
         try:
-            self.client.execute_cell(cell, index)  # nbclient stores the executed cell in nb.cells[index]
+            self.step.preprocess_cell(cell, self.resources, index)  # stores the executed cell in nb.cells[index]
         finally:
             self.nb.cells[index] = original
         if is_grade(cell):

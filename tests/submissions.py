@@ -7,11 +7,19 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import uuid
+from typing import NamedTuple
 
 import nbformat
 
 AID = "01_tensors"
+
+
+class Link(NamedTuple):
+    """A file that is a link to `target`, a path relative to the student's folder submitted/<student>/<aid>."""
+    target: str
+    hard: bool = False
 
 
 def _cells_with(nb, **wanted):
@@ -141,11 +149,33 @@ CASES = [renamed_copy_of, renamed_with_number, in_a_subfolder, colab_metadata, n
          correct_but_warns_on_stderr, not_json, two_candidate_notebooks]
 
 
+def symlink_to_the_solutions(nb):
+    """A submission that is a link to the instructor's notebook, which holds the solutions."""
+    return {f"{AID}.ipynb": Link(f"../../../source/{AID}/{AID}.ipynb")}, "set aside"
+
+
+def hard_link_to_the_solutions(nb):
+    return {f"{AID}.ipynb": Link(f"../../../source/{AID}/{AID}.ipynb", hard=True)}, "set aside"
+
+
+def link_to_the_gradebook_beside_the_notebook(nb):
+    """Right answers, and a link nbgrader would follow: the notebook is graded, the link is not."""
+    return {f"{AID}.ipynb": nb, "notes.db": Link("../../../gradebook.db")}, "full"
+
+
+CASES += [symlink_to_the_solutions, hard_link_to_the_solutions, link_to_the_gradebook_beside_the_notebook]
+
+
 def write_case(folder, files) -> None:
     for relative, content in files.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if isinstance(content, Link):
+            if content.hard:
+                os.link((folder / content.target).resolve(), path)
+            else:
+                path.symlink_to(content.target)
+        elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
             # json.dumps keeps an nbformat 4.0 notebook as Colab saved it (nbformat.writes would upgrade it)

@@ -17,7 +17,7 @@ from packaging.specifiers import SpecifierSet
 from traitlets.config.loader import PyFileConfigLoader
 
 from conftest import ASSIGNMENTS, ROOT
-from course import colab
+from grader import release as colab
 
 CONFIG = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
 REPOSITORY, BRANCH = CONFIG.StampColab.repository, CONFIG.StampColab.branch
@@ -101,12 +101,12 @@ def self_check_output(nb) -> str:
 
 @pytest.mark.slow
 def test_the_self_check_summarises_the_visible_tests_per_exercise():
-    from course import grading
+    from grader import pipeline
 
     aid = ASSIGNMENTS[0]
     released = ROOT / "release" / aid / f"{aid}.ipynb"
-    blank = self_check_output(grading.blank_submission(released))
-    solved = self_check_output(grading.solved_submission(released, ROOT / "source" / aid / f"{aid}.ipynb"))
+    blank = self_check_output(pipeline.blank_submission(released))
+    solved = self_check_output(pipeline.solved_submission(released, ROOT / "source" / aid / f"{aid}.ipynb"))
     exercises = len(re.findall(r"^## .*points?\)", "\n".join(c.source for c in release_notebook(aid).cells), re.M))
     assert f"0 of {exercises} exercises pass" in blank and "[FAIL]" in blank and "replace the `...`" in blank
     assert f"{exercises} of {exercises} exercises pass" in solved and "[FAIL]" not in solved

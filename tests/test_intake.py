@@ -1,7 +1,8 @@
-"""Are submissions graded as they really arrive: renamed, saved by Colab, with broken or altered cells?
+"""Are submissions graded as they really arrive: renamed, saved by Colab, with broken or altered cells, or
+with links to files they must never reach?
 
 One batch of 01_tensors submissions (tests/submissions.py builds one per case from the solutions) is
-graded with `python -m course.grading grade` on a temporary copy of the course. Each case must get the
+graded with `python -m grader grade` on a temporary copy of the course. Each case must get the
 score it deserves, or be set aside with a reason and its file kept; the batch always completes.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 import submissions
-from course import grading
+from grader import pipeline
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -40,16 +41,16 @@ def course(tmp_path_factory):
     nbformat.write(nb, source)
     with open(root / "nbgrader_config.py", "a") as config:
         config.write("\nc.Execute.timeout = 20  # the runaway case waits for this limit\n")
-    released = grading.release(root)[0]
-    solved = grading.solved_submission(released, source)
+    released = pipeline.release(root)[0]
+    solved = pipeline.solved_submission(released, source)
     expected = {}
     for case in submissions.CASES:
         files, expected[case.__name__] = case(solved)
         submissions.write_case(root / "submitted" / case.__name__ / AID, files)
-    deleted = grading.solved_submission(released, source)
+    deleted = pipeline.solved_submission(released, source)
     deleted.cells = [c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "ex2_flatten_shape"]
     submissions.write_case(root / "submitted" / "test_deleted_after_read_only" / AID, {f"{AID}.ipynb": deleted})
-    grading.grade(root)
+    pipeline.grade(root)
     return root, expected
 
 
@@ -62,8 +63,9 @@ def total(root, student):
 def test_each_case_gets_the_score_it_deserves(course, student):
     root, expected = course
     if expected[student] == "set aside":
-        kept = root / "intake" / "set-aside" / student / AID
-        assert kept.is_dir() and any(kept.iterdir()), f"{student}: nothing kept in {kept}"
+        kept = [path for folder in ("set-aside", "refused") for path in (root / "intake" / folder / student).rglob("*")
+                if path.is_file() or path.is_symlink()]
+        assert kept, f"{student}: nothing of the submission was kept in intake/"
         assert f"{student}/{AID}: set aside" in (root / "intake" / "report.txt").read_text()
         assert not (root / "autograded" / student).exists()
     else:
@@ -83,3 +85,15 @@ def test_the_report_says_what_was_repaired_and_originals_are_kept(course):
     assert "cell ex2_flatten appeared twice" in report
     assert "is not valid JSON" in report and "several notebooks could be 01_tensors" in report
     assert (course / "intake" / "originals" / "nbgrader_metadata_stripped" / AID / f"{AID}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("student", ["symlink_to_the_solutions", "hard_link_to_the_solutions",
+                                     "link_to_the_gradebook_beside_the_notebook"])
+def test_links_are_refused_unread_and_never_reach_grading(course, student):
+    root, _ = course
+    report = (root / "intake" / "report.txt").read_text()
+    assert f"set aside submitted/{student}/{AID}/" in report and "link" in report
+    refused = [p for p in (root / "intake" / "refused" / student).rglob("*") if p.is_symlink() or p.is_file()]
+    assert refused, f"{student}: the link was not kept in intake/refused/"
+    graded = root / "autograded" / student / AID
+    assert not (graded / "notes.db").exists() and not (graded / "notes.db").is_symlink()

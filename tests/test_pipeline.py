@@ -2,7 +2,7 @@
 
 One temporary copy of the course, one batch: for every assignment a student who submits the solutions,
 one who submits the untouched release, and one with a single wrong answer; plus a corrupt file.
-The batch is graded once with `python -m course.grading grade` (what `make grade` runs).
+The batch is graded once with `python -m grader grade` (what `make grade` runs).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from conftest import ASSIGNMENTS, ROOT
-from course import grading
-from course.feedback import hidden_lines
+from grader import pipeline
+from grader.feedback import hidden_lines
 from course_copy import copy_course
 
 pytestmark = pytest.mark.slow
@@ -51,23 +51,23 @@ SNOOP = "get_ipython().events.register('pre_run_cell', lambda info: print(info.r
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = copy_course(tmp_path_factory.mktemp("course"))
-    for released in grading.release(root):
+    for released in pipeline.release(root):
         aid = released.stem
         source = root / "source" / aid / f"{aid}.ipynb"
-        submit(root, "solved", aid, grading.solved_submission(released, source))
-        submit(root, "blank", aid, grading.blank_submission(released))
+        submit(root, "solved", aid, pipeline.solved_submission(released, source))
+        submit(root, "blank", aid, pipeline.blank_submission(released))
         wrong_id, wrong_source, _ = first_wrong_answer(aid)
-        submit(root, "one_wrong", aid, with_answer(grading.solved_submission(released, source), wrong_id, wrong_source))
+        submit(root, "one_wrong", aid, with_answer(pipeline.solved_submission(released, source), wrong_id, wrong_source))
     first = ASSIGNMENTS[0]
     released, source = root / "release" / first / f"{first}.ipynb", root / "source" / first / f"{first}.ipynb"
-    submit(root, "fails_hidden", first, with_answer(grading.solved_submission(released, source), *FAILS_HIDDEN))
-    snoops = grading.solved_submission(released, source)
+    submit(root, "fails_hidden", first, with_answer(pipeline.solved_submission(released, source), *FAILS_HIDDEN))
+    snoops = pipeline.solved_submission(released, source)
     snoops.cells.insert(2, nbformat.v4.new_code_cell(SNOOP))
     submit(root, "snoops", first, snoops)
     corrupt = root / "submitted" / "corrupt" / ASSIGNMENTS[0] / f"{ASSIGNMENTS[0]}.ipynb"
     corrupt.parent.mkdir(parents=True)
     corrupt.write_text('{"cells": [ this is not json')
-    grading.grade(root)
+    pipeline.grade(root)
     return root
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import ASSIGNMENTS, ROOT
-from course import grading
+from grader import pipeline
 from course_copy import HEADING, copy_course, nbgrader_meta, read, sections
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
@@ -17,7 +17,7 @@ SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 @pytest.fixture(scope="module")
 def fresh_release(tmp_path_factory):
     root = copy_course(tmp_path_factory.mktemp("course"))
-    grading.release(root)
+    pipeline.release(root)
     return root / "release"
 
 

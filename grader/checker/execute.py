@@ -29,13 +29,15 @@ import sys
 import time
 from pathlib import Path
 
+from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Dict, Integer, List, Unicode
 
 from grader.bridge import wire
-from grader.checker.cells import CHECKER, STUDENT, BOTH, cell_roles, instructor_cells_from_gradebook
+from grader.checker.cells import (BOTH, CHECKER, STUDENT, InstructorCell, cell_roles,
+                                  instructor_cells_from_gradebook)
 from grader.sandbox import kernel
 from grader.sandbox.backend import HOME, Limits, Sandbox, SandboxUnavailable, backend_named
 
@@ -170,10 +172,22 @@ class CheckedExecute(Execute):
     # -- running the notebook ---------------------------------------------------------------------------------------
 
     def preprocess(self, nb, resources=None, km=None):
-        resources = resources or {}
+        with self.running(nb, resources, instructor_cells_from_gradebook(resources or {})):
+            for index, cell in enumerate(nb.cells):
+                self.preprocess_cell(cell, self.resources, index)
+        self.set_widgets_metadata()
+        return nb, self.resources
+
+    @contextlib.contextmanager
+    def running(self, nb, resources: dict | None, instructor: dict[str, InstructorCell]):
+        """Both kernels started for `nb`, for as long as the context lasts; cells then run with
+        `preprocess_cell`. `instructor` names the instructor's cells (from the gradebook when grading)."""
+        NotebookClient.__init__(self, nb, None)  # fresh execution state, as nbconvert's preprocess does
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources or {})
         self._sandbox = self.sandbox()
-        self._workdir = Path(resources.get("metadata", {}).get("path") or os.getcwd())
-        self.roles = cell_roles(nb, instructor_cells_from_gradebook(resources))
+        self._workdir = Path(self.resources.get("metadata", {}).get("path") or os.getcwd())
+        self.roles = cell_roles(nb, instructor)
         self._deadline = time.monotonic() + self.wall_time_limit
         self.timeout_func = self._cell_timeout
         self._stopped: dict[str, str] = {}
@@ -182,12 +196,15 @@ class CheckedExecute(Execute):
         self._ends = {STUDENT: student_end, CHECKER: checker_end}
         self.checker = _CheckerClient(parent=self, timeout=self.timeout, timeout_func=self._cell_timeout,
                                       interrupt_on_timeout=True, allow_errors=True)
-        self.checker.nb, self.checker.resources, self.checker.step = nb, resources, self
+        self.checker.nb, self.checker.resources, self.checker.step = nb, self.resources, self
         self._checker_context, self._checker_connected = contextlib.ExitStack(), False
         try:
             self.checker.create_kernel_manager()
             self.checker.start_new_kernel()  # started now, connected to when its first cell runs
-            return super().preprocess(nb, resources, km)
+            with self.setup_kernel():
+                info = self.wait_for_reply(self.kc.kernel_info())
+                nb.metadata["language_info"] = info["content"]["language_info"]
+                yield self
         except RuntimeError as error:
             tail = self._managers[STUDENT].last_log if STUDENT in self._managers else ""
             raise RuntimeError(f"{error}; the student's kernel printed:\n{tail}" if tail else str(error)) from error
