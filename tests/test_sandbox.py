@@ -42,9 +42,9 @@ LIMITS = {"memory": 1536 * 2**20, "processes": 128, "cell_timeout": 30}
 # Small limits so the attacks hit them fast; a graded 01_tensors kernel uses about 0.5 GiB and 17 threads.
 TEST_CONFIG = f"""
 c.Execute.timeout = {LIMITS["cell_timeout"]}
-c.SandboxedExecute.memory_limit = {LIMITS["memory"]}
-c.SandboxedExecute.process_limit = {LIMITS["processes"]}
-c.SandboxedExecute.wall_time_limit = 600
+c.CheckedExecute.memory_limit = {LIMITS["memory"]}
+c.CheckedExecute.process_limit = {LIMITS["processes"]}
+c.CheckedExecute.wall_time_limit = 600
 """
 
 ATTACKS = {
@@ -486,7 +486,7 @@ def test_grading_refuses_to_run_student_code_without_bubblewrap(parallel):
     graded, _ = parallel
     env = dict(os.environ, PATH=str(Path(sys.executable).parent))  # no /usr/bin: no bwrap
     before = (graded.root / "autograded" / "solved" / AID / f"{AID}.ipynb").stat().st_mtime
-    run = subprocess.run([sys.executable, "-m", "course.grading", "grade"], cwd=graded.root, env=env,
+    run = subprocess.run([sys.executable, "-m", "grader", "grade"], cwd=graded.root, env=env,
                          capture_output=True, text=True)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "apt-get install bubblewrap" in run.stderr and "--unsafe" in run.stderr, run.stderr

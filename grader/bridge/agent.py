@@ -52,6 +52,7 @@ class Callback:
 class Agent:
     def __init__(self, sock: socket.socket, limits: wire.Limits = wire.Limits()):
         self.sock, self.limits = sock, limits
+        self.reader = wire.Reader(sock, limits)
         self.send_lock = threading.Lock()
         self.objects: dict[int, Any] = {}     # handle -> object (kept alive while grading)
         self.handles: dict[int, int] = {}     # id(object) -> handle, so an object always has one handle
@@ -65,8 +66,8 @@ class Agent:
     def serve(self) -> None:
         while True:
             try:
-                header, blobs = wire.receive(self.sock, self.limits)
-            except wire.WireError:
+                header, blobs = self.reader.receive()
+            except (wire.WireError, OSError):
                 return  # the checker is gone, or the channel is broken: nothing left to answer
             if "reply_to" in header:
                 waiting = self.waiting.get(header["reply_to"])
@@ -85,12 +86,17 @@ class Agent:
             reply, reply_blobs = self.perform(header, blobs)
         except Cancelled:
             reply, reply_blobs = {"error": wire.describe_error(TimeoutError("cancelled"))}, []
+        except wire.WireError as error:  # the result is not data the checker could take
+            reply, reply_blobs = {"error": wire.describe_error(error), "uncheckable": True}, []
         except BaseException as error:  # noqa: BLE001 (every failure of student code is reported, as data)
             reply, reply_blobs = {"error": wire.describe_error(error)}, []
         finally:
             self.workers.pop(number, None)
         reply["reply_to"] = number
-        self.send(reply, reply_blobs)
+        try:
+            self.send(reply, reply_blobs)
+        except (ValueError, OverflowError) as error:  # not JSON after all: say so rather than stay silent
+            self.send({"reply_to": number, "error": wire.describe_error(error), "uncheckable": True}, [])
 
     def send(self, header: dict, blobs: list[bytes]) -> None:
         with self.send_lock:
@@ -228,6 +234,8 @@ class Agent:
         import numpy as np
 
         keras = sys.modules.get("keras")
+        if isinstance(value, tuple):
+            return any(self.mutable(item) for item in value)
         return isinstance(value, (np.ndarray, list, dict, set)) or (keras is not None and isinstance(value, keras.Model))
 
     def state(self, value: Any) -> Any:
@@ -272,7 +280,8 @@ def main() -> None:
     """Serve the checker from a thread, and run the IPython kernel (arguments as for ipykernel_launcher)."""
     number = int(os.environ.pop("COURSE_CHANNEL_FD"))
     os.set_inheritable(number, False)  # a program the student starts must not inherit the channel
-    agent = Agent(socket.socket(fileno=number))
+    limits = wire.Limits(message=int(os.environ.get("COURSE_MESSAGE_LIMIT", wire.Limits.message)))
+    agent = Agent(socket.socket(fileno=number), limits)
     threading.Thread(target=agent.serve, name="course-agent", daemon=True).start()
     from ipykernel import kernelapp
 

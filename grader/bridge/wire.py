@@ -47,6 +47,10 @@ class Limits:
     items: int = 1_000_000     # elements of all containers together
 
 
+def _size(count: int) -> str:
+    return f"{count / MiB:g} MiB" if count >= MiB else f"{count} bytes"
+
+
 class WireError(Exception):
     """A frame or a value that breaks the format or its limits."""
 
@@ -65,40 +69,63 @@ def send(sock: socket.socket, header: dict, blobs: list[bytes] = ()) -> None:
     sock.sendall(b"".join(parts))
 
 
+class Reader:
+    """Reads frames from a socket. Bytes already read stay buffered when a read is interrupted (a timeout, a
+    KeyboardInterrupt), so the next `receive` goes on where this one stopped and frames never come apart."""
+
+    def __init__(self, sock: socket.socket, limits: Limits = Limits()):
+        self.sock, self.limits = sock, limits
+        self.buffer = bytearray()
+
+    def receive(self) -> tuple[dict, list[bytes]]:
+        """One frame; raises ChannelClosed at end of stream and WireError on anything malformed."""
+        self._fill(_HEAD.size, at_start=True)
+        magic, length, count = _HEAD.unpack_from(self.buffer)
+        if magic != MAGIC:
+            raise WireError("not a frame of this protocol")
+        if length > self.limits.header or count > self.limits.blobs:
+            raise WireError(f"a message of {length} header bytes and {count} blobs is over the limits")
+        end = _HEAD.size + length
+        self._fill(end)
+        sizes, position, total = [], end, 0
+        for _ in range(count):
+            self._fill(position + _BLOB.size)
+            (size,) = _BLOB.unpack_from(self.buffer, position)
+            total += size
+            if total > self.limits.message:
+                raise WireError(f"a message over {_size(self.limits.message)}")
+            sizes.append(size)
+            position += _BLOB.size
+            self._fill(position + size)
+            position += size
+        frame = bytes(self.buffer[:position])
+        del self.buffer[:position]
+        try:
+            header = json.loads(frame[_HEAD.size:end])
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            raise WireError(f"the header is not JSON ({error})") from None
+        if not isinstance(header, dict):
+            raise WireError("the header is not a JSON object")
+        blobs, position = [], end
+        for size in sizes:
+            position += _BLOB.size
+            blobs.append(frame[position:position + size])
+            position += size
+        return header, blobs
+
+    def _fill(self, size: int, at_start: bool = False) -> None:
+        while len(self.buffer) < size:
+            chunk = self.sock.recv(min(size - len(self.buffer), 4 * MiB))
+            if not chunk:
+                if at_start and not self.buffer:
+                    raise ChannelClosed("the other side closed the channel")
+                raise WireError("the channel closed in the middle of a message")
+            self.buffer += chunk
+
+
 def receive(sock: socket.socket, limits: Limits = Limits()) -> tuple[dict, list[bytes]]:
-    """One frame from `sock`; raises ChannelClosed at end of stream and WireError on anything malformed."""
-    magic, length, count = _HEAD.unpack(_exactly(sock, _HEAD.size, at_start=True))
-    if magic != MAGIC:
-        raise WireError("not a frame of this protocol")
-    if length > limits.header or count > limits.blobs:
-        raise WireError(f"a message of {length} header bytes and {count} blobs is over the limits")
-    try:
-        header = json.loads(_exactly(sock, length))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise WireError(f"the header is not JSON ({error})") from None
-    if not isinstance(header, dict):
-        raise WireError("the header is not a JSON object")
-    blobs, total = [], 0
-    for _ in range(count):
-        (size,) = _BLOB.unpack(_exactly(sock, _BLOB.size))
-        total += size
-        if total > limits.message:
-            raise WireError(f"a message over {limits.message // MiB} MiB")
-        blobs.append(_exactly(sock, size))
-    return header, blobs
-
-
-def _exactly(sock: socket.socket, size: int, at_start: bool = False) -> bytes:
-    chunks, missing = [], size
-    while missing:
-        chunk = sock.recv(min(missing, 4 * MiB))
-        if not chunk:
-            if at_start and missing == size:
-                raise ChannelClosed("the other side closed the channel")
-            raise WireError("the channel closed in the middle of a message")
-        chunks.append(chunk)
-        missing -= len(chunk)
-    return b"".join(chunks)
+    """One frame from `sock` (unbuffered: for a socket read by one `receive` at a time, never interrupted)."""
+    return Reader(sock, limits).receive()
 
 
 # -- values ----------------------------------------------------------------------------------------------------
@@ -131,13 +158,15 @@ class Encoder:
     def blob(self, data: bytes) -> int:
         self.blobs.append(data)
         if sum(map(len, self.blobs)) > self.limits.message:
-            raise WireError(f"a value over {self.limits.message // MiB} MiB")
+            raise WireError(f"a value over {_size(self.limits.message)}")
         return len(self.blobs) - 1
 
     def encode(self, value: Any, depth: int = 0) -> Any:
         if depth > self.limits.depth:
             raise WireError(f"a value nested more than {self.limits.depth} levels deep")
         kind = type(value)
+        if kind is int and value.bit_length() > 10_000:
+            raise WireError("an integer of more than 3,000 digits")
         if value is None or kind in (bool, str, int, float):
             return value
         if isinstance(value, np.generic):
@@ -148,9 +177,9 @@ class Encoder:
             if value.dtype.kind not in ARRAY_KINDS:
                 return self.other(value, self)
             return {"t": "array", "b": self.blob(array_to_bytes(value))}
-        for plain in (int, float, str):  # a subclass (an IntEnum, say) crosses as the plain value
-            if isinstance(value, plain):
-                return plain(value)
+        for plain, exact in ((int, int.__index__), (float, float.__float__), (str, str.__str__)):
+            if isinstance(value, plain):  # a subclass (an IntEnum, say) crosses as the plain value it holds
+                return self.encode(exact(value), depth)
         if isinstance(value, (list, tuple, set, frozenset, dict)):
             self.items += len(value)
             if self.items > self.limits.items:
@@ -161,7 +190,8 @@ class Encoder:
             items = [self.encode(item, depth + 1) for item in value]
             if isinstance(value, list):
                 return items
-            return {"t": "tuple" if isinstance(value, tuple) else "set", "v": items}
+            tag = "tuple" if isinstance(value, tuple) else "frozenset" if isinstance(value, frozenset) else "set"
+            return {"t": tag, "v": items}
         if value is Ellipsis:
             return {"t": "ellipsis"}
         if isinstance(value, complex):
@@ -204,19 +234,25 @@ class Decoder:
         if type(obj) is not dict or type(obj.get("t")) is not str:
             raise WireError("a value that is neither JSON data nor a tagged object")
         tag = obj["t"]
-        if tag in ("tuple", "set"):
+        if tag in ("tuple", "set", "frozenset"):
             items = obj.get("v")
             if type(items) is not list:
                 raise WireError(f"a malformed {tag}")
             self._count(len(items))
             decoded = [self.decode(item, depth + 1) for item in items]
-            return tuple(decoded) if tag == "tuple" else set(decoded)
+            try:
+                return {"tuple": tuple, "set": set, "frozenset": frozenset}[tag](decoded)
+            except TypeError:
+                raise WireError(f"a {tag} of items that cannot be in one") from None
         if tag == "dict":
             pairs = obj.get("v")
             if type(pairs) is not list or not all(type(p) is list and len(p) == 2 for p in pairs):
                 raise WireError("a malformed dict")
             self._count(len(pairs))
-            return {self.decode(k, depth + 1): self.decode(v, depth + 1) for k, v in pairs}
+            try:
+                return {self.decode(k, depth + 1): self.decode(v, depth + 1) for k, v in pairs}
+            except TypeError:
+                raise WireError("a dict with a key that cannot be a key") from None
         if tag in ("array", "scalar"):
             array = array_from_bytes(self.blob(obj))
             if tag == "scalar":
@@ -296,7 +332,8 @@ def rebuild_error(info: Any, origin: str) -> Exception:
     """The exception to raise here for an error described by the other side (`origin` names that side)."""
     if not isinstance(info, dict):
         return RemoteCodeError(f"{origin} failed, and its error report was malformed")
-    names = [name for name in info.get("mro", []) if isinstance(name, str)]
+    mro = info.get("mro")
+    names = [name for name in mro if isinstance(name, str)] if isinstance(mro, list) else []
     message = str(info.get("message", ""))[:4000]
     error: Exception | None = None
     for name in names:

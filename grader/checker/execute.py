@@ -156,8 +156,8 @@ class CheckedExecute(Execute):
         km = kernel.GradingKernelManager(
             kernel_name=kernel.CHECKER_KERNEL if checker else kernel.STUDENT_KERNEL, sandbox=self._sandbox,
             channel=self._ends.pop(role), parent=self,
-            extra_env={"COURSE_CALL_TIMEOUT": str(self.call_timeout),
-                       "COURSE_MESSAGE_LIMIT": str(self.message_limit)} if checker else {},
+            extra_env={"COURSE_MESSAGE_LIMIT": str(self.message_limit),
+                       **({"COURSE_CALL_TIMEOUT": str(self.call_timeout)} if checker else {})},
             submission=None if checker else self._workdir, submitted=None if checker else self._submitted_folder())
         self._managers[role] = km
         return km
@@ -223,14 +223,20 @@ class CheckedExecute(Execute):
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, resources
         role = self.roles[index] if index < len(self.roles) else STUDENT
-        if role in (CHECKER, BOTH):
-            ran = self._run(CHECKER, cell if role == CHECKER else copy.deepcopy(cell), index)
-            if role == BOTH and any(o.output_type == "error" for o in ran.outputs):
-                errors = "\n".join(f"{o.ename}: {o.evalue}" for o in ran.outputs if o.output_type == "error")
-                raise RuntimeError(f"the checker could not run the read-only cell {index}: {errors}")
-            if role == CHECKER:
-                return ran, resources
-        return self._run(STUDENT, cell, index), resources
+        if role == CHECKER:
+            return self._run(CHECKER, cell, index), resources
+        if role == BOTH:
+            checked = self._run(CHECKER, copy.deepcopy(cell), index)
+        ran = self._run(STUDENT, cell, index)
+        if role == BOTH:
+            # The notebook shows the student's run of a read-only cell; a failure in the checker's run is
+            # added to it (tests that need what the cell defines will fail too, each with its own message).
+            failed = [o for o in checked.outputs if o.output_type == "error"]
+            for output in failed:
+                self.log.warning("The checker's run of read-only cell %d failed: %s: %s", index, output.ename,
+                                 output.evalue)
+                ran.outputs.append(_error(output.ename, f"(in the checker) {output.evalue}"))
+        return ran, resources
 
     def _run(self, who: str, cell, index: int):
         """Execute `cell` in one kernel; if that kernel died or ran away, stop it and say so in the cell."""

@@ -5,7 +5,8 @@ sees it, the archive is checked here: only those three members, within size limi
 only Keras' own layers, initializers, regularizers, constraints, losses, metrics and optimizers. Then Keras
 loads it with `safe_mode=True`. Safe mode alone has been bypassed before (CVE-2025-1550 named arbitrary
 modules in config.json; CVE-2025-9906 turned safe mode off from the config), so the allowlist comes first:
-no Lambda layer, custom layer, custom loss or any other code can cross.
+no custom layer, custom loss or any other code can cross, and a Lambda layer only with one of Keras' own
+functions (safe mode refuses the Python code of a lambda).
 """
 from __future__ import annotations
 
@@ -54,8 +55,9 @@ def check_archive(data: bytes) -> None:
         raise UnsafeModel("the model is too large to check")
     try:
         config = json.loads(archive.read("config.json"))
-    except ValueError:
-        raise UnsafeModel("its config.json is not JSON") from None
+        archive.testzip()  # every member's checksum, before h5py reads the weights
+    except (ValueError, RecursionError, zipfile.BadZipFile, OSError, EOFError):
+        raise UnsafeModel("its config.json is not JSON, or the archive is damaged") from None
     _check_config(config)
 
 
@@ -74,8 +76,10 @@ def _check_config(node: Any, depth: int = 0) -> None:
             raise UnsafeModel("its config has a malformed class name")
         if name in TENSOR_MARKERS and module is None:
             pass
-        elif module == "builtins" and name == "function" and isinstance(node.get("config"), str):
-            pass  # a built-in Keras function named by its name, e.g. loss="mean_squared_error"
+        elif name == "function":  # a function named by its name, e.g. loss="mean_squared_error"
+            if node.get("config") not in _keras_functions():
+                raise UnsafeModel(f"it names the function {node.get('config')!r}; only Keras' own activations, "
+                                  "losses and metrics can be checked")
         elif module not in KERAS_MODULES or not name.isidentifier() or name.startswith("_"):
             raise UnsafeModel(f"it uses {name!r} from {module!r}: only Keras' built-in layers, losses, metrics and "
                               "optimizers can be checked (no Lambda layers, custom layers or custom functions)")
@@ -83,6 +87,14 @@ def _check_config(node: Any, depth: int = 0) -> None:
             raise UnsafeModel(f"it uses a registered custom object {registered!r}; only Keras' own can be checked")
     for value in node.values():
         _check_config(value, depth + 1)
+
+
+def _keras_functions() -> set[str]:
+    """The names of Keras' own activation, loss and metric functions."""
+    import keras
+
+    return {name for module in (keras.activations, keras.losses, keras.metrics) for name in dir(module)
+            if not name.startswith("_") and callable(getattr(module, name)) and not isinstance(getattr(module, name), type)}
 
 
 def from_bytes(data: bytes) -> Any:

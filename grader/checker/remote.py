@@ -15,7 +15,9 @@ from __future__ import annotations
 import builtins
 import itertools
 import os
+import signal
 import socket
+import threading
 import time
 import weakref
 from typing import Any, Callable
@@ -39,6 +41,7 @@ class UncheckableValue(TypeError):
 class Channel:
     def __init__(self, sock: socket.socket, call_timeout: float, limits: wire.Limits = wire.Limits()):
         self.sock, self.call_timeout, self.limits = sock, call_timeout, limits
+        self.reader = wire.Reader(sock, limits)
         self.numbers = itertools.count(1)
         self.remotes: weakref.WeakValueDictionary[int, Remote] = weakref.WeakValueDictionary()
         self.callbacks: dict[int, Callable] = {}
@@ -69,20 +72,34 @@ class Channel:
         self._send(message, blobs)
         header, reply_blobs = self._await(number)
         if "error" in header:
+            if header.get("uncheckable") is True:
+                message = str(header["error"].get("message", "") if isinstance(header["error"], dict) else "")[:500]
+                raise UncheckableValue(f"{STUDENT} returned something that cannot be checked: {message}")
             raise wire.rebuild_error(header["error"], STUDENT)
         decoder = wire.Decoder(reply_blobs, lambda obj, d: self.tagged(obj, d, args), self.limits)
         try:
-            for update in header.get("updates", []):
+            updates = header.get("updates", [])
+            if not isinstance(updates, list):
+                raise wire.WireError("malformed updates")
+            for update in updates:
                 self._apply(update, decoder, args)
             return decoder.decode(header.get("value"))
         except wire.WireError as error:
             raise UncheckableValue(f"{STUDENT} returned something that cannot be checked: {error}") from None
 
     def _send(self, message: dict, blobs: list[bytes]) -> None:
+        # A KeyboardInterrupt (the cell's time limit) in the middle of a frame would leave half of it on the
+        # wire: SIGINT waits until the frame is out.
+        main = threading.current_thread() is threading.main_thread()
+        if main:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             wire.send(self.sock, message, blobs)
         except OSError as error:
             self._lost(f"the channel to your notebook's kernel broke ({error})")
+        finally:
+            if main:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def _await(self, number: int) -> tuple[dict, list[bytes]]:
         deadline = time.monotonic() + self.call_timeout
@@ -94,9 +111,12 @@ class Channel:
                                    "call from a test); look for a loop that never ends or work that is far too slow")
             self.sock.settimeout(remaining)
             try:
-                header, blobs = wire.receive(self.sock, self.limits)
+                header, blobs = self.reader.receive()
             except (socket.timeout, TimeoutError):
                 continue
+            except KeyboardInterrupt:  # the cell's own time limit: stop the student's call too
+                self._send({"op": "cancel", "request": number}, [])
+                raise
             except wire.ChannelClosed:
                 self._lost("your notebook's kernel stopped (it exited, crashed or was replaced), so the checks "
                            "that need your code cannot run")
@@ -205,6 +225,9 @@ def _update_in_place(original: Any, new: Any) -> None:
                     original[index] = new_item
         else:
             original[:] = new
+    elif isinstance(original, tuple) and isinstance(new, tuple) and len(original) == len(new):
+        for old_item, new_item in zip(original, new):  # a tuple's own items cannot change; what they hold can
+            _update_in_place(old_item, new_item)
     elif isinstance(original, dict) and isinstance(new, dict):
         original.clear()
         original.update(new)
@@ -215,9 +238,10 @@ def _update_in_place(original: Any, new: Any) -> None:
 
 # -- handles --------------------------------------------------------------------------------------------------------
 
-# Dunder attributes that may be read from a student object, as data. Any other dunder lookup is refused: numpy
+# Dunder attributes that may be read from a student object, as data (`__doc__` and `__module__` are the Remote
+# class's own, so they never get this far). Any other dunder lookup is refused: numpy
 # and others probe names such as __array_interface__, whose answer would be trusted as a memory address.
-READABLE_DUNDERS = {"__name__", "__qualname__", "__doc__", "__module__"}
+READABLE_DUNDERS = {"__name__", "__qualname__"}
 
 
 class Remote:

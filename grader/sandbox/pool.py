@@ -66,11 +66,10 @@ class _Worker:
     def __init__(self, root: Path, unsafe: bool):
         self.log = tempfile.TemporaryFile()
         read_end, write_end = os.pipe()
-        env = dict(os.environ)
-        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        from grader.pipeline import environment
+
         command = [sys.executable, "-m", "grader.sandbox.pool", "worker", str(write_end)] + (["--unsafe"] if unsafe else [])
-        self.process = subprocess.Popen(command, cwd=root, env=env, stdin=subprocess.PIPE, stdout=self.log,
+        self.process = subprocess.Popen(command, cwd=root, env=environment(), stdin=subprocess.PIPE, stdout=self.log,
                                         stderr=self.log, pass_fds=[write_end], text=True)
         os.close(write_end)
         self.answers = os.fdopen(read_end)

@@ -1,0 +1,87 @@
+"""Does each of our nbgrader steps do its one job on a small notebook? (no kernel runs)
+
+StampColab and AddSelfCheck run in `make release`, HideHiddenTests in feedback, CheckedExecute in autograding
+(its kernels are tested end to end elsewhere; here only what it decides before starting them).
+"""
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from grader.checker.execute import CheckedExecute
+from grader.feedback import NOTE, HideHiddenTests
+from grader.release import AddSelfCheck, StampColab
+
+RESOURCES = {"nbgrader": {"assignment": "07_demo", "notebook": "07_demo"}}
+SETUP = ('if "google.colab" in sys.modules:\n'
+         '    %pip install --quiet "dl-basics-course @ git+https://github.com/OWNER/REPO@main"\n')
+
+
+def nbgrader_cell(source: str, grade_id: str, **flags):
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade_id": grade_id, "grade": False, "solution": False, "locked": False,
+                                 "schema_version": 3, **flags}
+    return cell
+
+
+def notebook():
+    hidden = ("check(f(2) == 4)\n### BEGIN HIDDEN TESTS\nsecret_input = 12345\n"
+              "assert f(secret_input) == 2 * secret_input\n### END HIDDEN TESTS")
+    return new_notebook(cells=[
+        new_markdown_cell("# 07 · A demo\n\nWhat it is about."),
+        nbgrader_cell(SETUP, "setup", locked=True),
+        new_markdown_cell("## 1. Doubling (1 point)"),
+        nbgrader_cell("def f(x):\n    ...", "ex1_f", solution=True),
+        nbgrader_cell(hidden, "ex1_f_test", grade=True, locked=True, points=1),
+    ])
+
+
+def test_the_badge_and_the_install_line_name_the_configured_repository():
+    nb, _ = StampColab(repository="ann/dlb", branch="spring").preprocess(notebook(), RESOURCES)
+    assert nb.cells[0].source.startswith("[![Open In Colab]")
+    assert "colab.research.google.com/github/ann/dlb/blob/spring/release/07_demo/07_demo.ipynb" in nb.cells[0].source
+    assert "git+https://github.com/ann/dlb@spring" in nb.cells[1].source and "OWNER/REPO" not in nb.cells[1].source
+
+
+def test_stamping_twice_leaves_one_badge():
+    stamp = StampColab(repository="ann/dlb")
+    nb, _ = stamp.preprocess(stamp.preprocess(notebook(), RESOURCES)[0], RESOURCES)
+    assert nb.cells[0].source.count("Open In Colab") == 1
+
+
+def test_a_repository_that_is_not_owner_slash_name_is_refused_with_what_to_set():
+    with pytest.raises(ValueError, match="COURSE_REPOSITORY"):
+        StampColab(repository="not a repository").preprocess(notebook(), RESOURCES)
+
+
+def test_the_self_check_cell_reruns_the_test_cells_by_exercise():
+    nb, _ = AddSelfCheck().preprocess(notebook(), RESOURCES)
+    self_check = nb.cells[-1]
+    assert self_check.id == "self-check" and "checks.self_check(globals()" in self_check.source
+    assert "'1. Doubling (1 point)'" in self_check.source and "'ex1_f_test'" in self_check.source
+
+
+def test_feedback_replaces_hidden_tests_and_drops_what_repeats_them():
+    nb = notebook()
+    test = nb.cells[4]
+    test.outputs = [
+        new_output("error", ename="AssertionError", evalue="f(12345) is wrong",
+                   traceback=["Cell In[5], line 4", "----> 4 assert f(secret_input) == 2 * secret_input"]),
+        new_output("stream", name="stdout", text="secret_input = 12345\n"),
+    ]
+    nb, _ = HideHiddenTests().preprocess(nb, {})
+    assert "secret_input" not in test.source and NOTE.strip() in test.source
+    assert all("secret_input" not in frame for frame in test.outputs[0].traceback)
+    assert test.outputs[0].evalue == "f(12345) is wrong", "the message of the failing check stays"
+    assert "[output removed" in test.outputs[1].text
+
+
+def test_unsafe_grading_starts_no_sandbox_and_grading_sees_only_the_runtime(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert CheckedExecute(unsafe=True).sandbox().backend.isolated is False
+    read_only, env = CheckedExecute()._visible()
+    inside = set(read_only.values())
+    assert any(path.endswith("/course") for path in inside), "the student-side helpers are visible"
+    assert not any(path.endswith("/grader") for path in inside), "the grader is added for the checker only"
+    assert env["HOME"] == "/home/student" and "COURSE_CHANNEL_FD" not in env
