@@ -434,3 +434,25 @@ def test_is_a_long_message_cut_and_a_broken_str_survived():
     info = wire.describe_error(Broken())
     assert info["type"] == "Broken" and "could not be read" in info["message"]
     assert type(wire.rebuild_error(info, "your code")) is Exception
+
+
+def test_does_a_read_cut_short_by_a_timeout_resume_where_it_stopped():
+    """Does a Reader keep the half frame it read when a timeout interrupts it, and read the whole frame next time?"""
+    left, right = socket.socketpair()
+    try:
+        wire.send(left, {"op": "first"}, [b"x" * 10_000])
+        whole = right.recv(1 << 20)
+        writer, reader_end = socket.socketpair()
+        writer.sendall(whole[:5000])
+        reader = wire.Reader(reader_end)
+        reader_end.settimeout(0.05)
+        with pytest.raises((socket.timeout, TimeoutError)):
+            reader.receive()
+        writer.sendall(whole[5000:])
+        reader_end.settimeout(None)
+        assert reader.receive() == ({"op": "first"}, [b"x" * 10_000])
+        writer.close()
+        reader_end.close()
+    finally:
+        left.close()
+        right.close()

@@ -20,6 +20,7 @@ student's code then fail with a clear message). nbgrader's own Execute gives up 
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import importlib.util
@@ -29,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
@@ -223,55 +225,55 @@ class CheckedExecute(Execute):
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, resources
         role = self.roles[index] if index < len(self.roles) else STUDENT
+        if role in (CHECKER, BOTH):
+            self._connect_checker()
         if role == CHECKER:
-            return self._run(CHECKER, cell, index), resources
-        if role == BOTH:
-            checked = self._run(CHECKER, copy.deepcopy(cell), index)
-        ran = self._run(STUDENT, cell, index)
-        if role == BOTH:
-            # The notebook shows the student's run of a read-only cell; a failure in the checker's run is
-            # added to it (tests that need what the cell defines will fail too, each with its own message).
-            failed = [o for o in checked.outputs if o.output_type == "error"]
-            for output in failed:
-                self.log.warning("The checker's run of read-only cell %d failed: %s: %s", index, output.ename,
-                                 output.evalue)
-                ran.outputs.append(_error(output.ename, f"(in the checker) {output.evalue}"))
+            return run_sync(self._run)(CHECKER, cell, index), resources
+        if role == STUDENT:
+            return run_sync(self._run)(STUDENT, cell, index), resources
+        # A read-only cell (the setup) runs in both kernels at once. The notebook shows the student's run; a
+        # failure in the checker's run is added to it (tests that need what it defines fail with their own
+        # message too).
+        checked, ran = run_sync(self._run_both)(copy.deepcopy(cell), cell, index)
+        self.nb.cells[index] = ran
+        for output in (o for o in checked.outputs if o.output_type == "error"):
+            self.log.warning("The checker's run of read-only cell %d failed: %s: %s", index, output.ename,
+                             output.evalue)
+            ran.outputs.append(_error(output.ename, f"(in the checker) {output.evalue}"))
         return ran, resources
 
-    def _run(self, who: str, cell, index: int):
+    async def _run_both(self, for_checker, for_student, index: int):
+        return await asyncio.gather(self._run(CHECKER, for_checker, index), self._run(STUDENT, for_student, index))
+
+    async def _run(self, who: str, cell, index: int):
         """Execute `cell` in one kernel; if that kernel died or ran away, stop it and say so in the cell."""
-        if who == CHECKER:
-            self._connect_checker()
         if who not in self._stopped and time.monotonic() >= self._deadline:
-            self._stop(who, f"the notebook ran past its time limit of {self.wall_time_limit} s")
+            await self._stop(who, f"the notebook ran past its time limit of {self.wall_time_limit} s")
         if who in self._stopped:
             cell.outputs = [_error("NotRun", f"this cell was not run: {self._stopped[who]}.")]
             return cell
         client = self.checker if who == CHECKER else self
         timeout, started = self._cell_timeout(cell), time.monotonic()
         try:
-            if who == CHECKER:
-                return client.execute_cell(cell, index, store_history=True)
-            return super().preprocess_cell(cell, self.resources, index)[0]
+            return await client.async_execute_cell(cell, index, store_history=True)
         except DeadKernelError:
-            self._stop(who, f"{_NAMES[who]} died in this cell (limits: {self.limits().describe()}; "
-                            f"the notebook: {self.wall_time_limit} s)")
+            await self._stop(who, f"{_NAMES[who]} died in this cell (limits: {self.limits().describe()}; "
+                                  f"the notebook: {self.wall_time_limit} s)")
         except CellTimeoutError:
             if time.monotonic() - started < timeout:
                 raise  # slow output after a reply, not a runaway cell: nbgrader reports it as usual
-            self._stop(who, f"this cell ran past its time limit of {timeout} s and did not stop when interrupted")
+            await self._stop(who, f"this cell ran past its time limit of {timeout} s and did not stop when "
+                                  "interrupted")
         cell.outputs.append(_error("SandboxStopped", f"{self._stopped[who]}. This cell and the ones after it "
                                    "that need it score 0."))
         return cell
 
-    def _stop(self, who: str, reason: str) -> None:
+    async def _stop(self, who: str, reason: str) -> None:
         self.log.warning("Stopping %s: %s", _NAMES[who], reason)
         self._stopped[who] = reason
         manager = self._managers.get(who)
         if manager is not None:
-            from jupyter_core.utils import run_sync
-
-            run_sync(manager.kill_sandbox)()
+            await manager.kill_sandbox()
 
 
 _NAMES = {STUDENT: "the student's kernel", CHECKER: "the checker"}

@@ -214,6 +214,9 @@ RIGHT = [
         fill="for layer in model.layers:\n"
              "        layer.set_weights([value * np.ones_like(w) for w in layer.get_weights()])")),
     ("ex6_blobs", BLOBS_FUNCTIONAL_SGD),
+    # Stops early and goes back to the best epoch's weights: the history still holds that epoch's accuracy.
+    ("ex6_blobs", blobs(validation="validation_data=(Xb_test, yb_test), callbacks=[keras.callbacks.EarlyStopping("
+                                   "monitor='val_accuracy', patience=3, restore_best_weights=True)], ")),
     ("ex7_circles", CIRCLES_FUNCTIONAL),
     ("ex8_experiment", EXPERIMENT_LIST),
 ]
@@ -260,6 +263,11 @@ WRONG = [
     ("ex6_blobs", blobs(loss='"mse"'), ["ex6_blobs_loss"]),
     # No validation data: the history has no val_ curves.
     ("ex6_blobs", blobs(validation=""), ["ex6_blobs_history"]),
+    # A history that is not blobs_model's: a second model trained for the curves, and its history kept.
+    ("ex6_blobs", blobs() + "other = keras.models.clone_model(blobs_model)\n"
+                            "other.compile(optimizer='sgd', loss='binary_crossentropy', metrics=['accuracy'])\n"
+                            "blobs_history = other.fit(Xb_train, yb_train, epochs=2, validation_data=(Xb_test, yb_test), "
+                            "verbose=0)\n", ["ex6_blobs_history"]),
     # A linear hidden layer (still fine for two blobs, but not what was asked).
     ("ex6_blobs", blobs(hidden="None"), ["ex6_blobs_layers"]),
     # Hidden layers without an activation: a linear model cannot draw a ring.

@@ -1,0 +1,102 @@
+"""Can student code fake its own score? Eleven cheats (tests/cheats.py), each one extra cell in an otherwise
+blank notebook, in every assignment it applies to.
+
+- Graded as `make grade` grades (real `nbgrader autograde`, the checker, both kernels sandboxed), each must
+  score 0, be graded rather than reported as a failure, and leave the batch to complete.
+- Graded the old way (stock nbgrader: the tests run in the student's kernel), each must do what it was
+  written to do: raise the score above the untouched release's 0, or (os._exit) stop the notebook from
+  being graded at all. So the zeros above are the checker's doing, not the cheats' failing.
+"""
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook, MissingEntry
+
+import cheats
+from conftest import ASSIGNMENTS
+from course_copy import copy_course
+from grader import pipeline
+
+pytestmark = pytest.mark.slow
+
+# Where each cheat is shown to work against tests in the student's kernel (the in-kernel scores of every cheat
+# in every assignment, measured once: README "Grading you can trust").
+CONTROLS = {name: "01_tensors" for name in cheats.CHEATS} | {"always_equal": "04_keras_apis",
+                                                              "keras_lambda": "05_cnn_mnist"}
+STOCK_NBGRADER = """
+from nbgrader.converters import Autograde as _Stock
+c.Autograde.autograde_preprocessors = _Stock.class_traits()["autograde_preprocessors"].default()
+"""
+CASES = [(name, aid) for name, cheat in cheats.CHEATS.items() for aid in cheat.assignments if aid in ASSIGNMENTS]
+
+
+def submit(root, student, aid, nb) -> None:
+    folder = root / "submitted" / student / aid
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{aid}.ipynb")
+
+
+def grade_class(root, cases, unsafe: bool, blanks: bool) -> list[str]:
+    ids = sorted({aid for _, aid in cases})
+    for released in pipeline.release(root, ids):
+        aid = released.stem
+        blank = pipeline.blank_submission(released)
+        if blanks:
+            submit(root, "blank", aid, blank)
+        for name, cheat_aid in cases:
+            if cheat_aid == aid:
+                submit(root, name, aid, cheats.attacked(blank, cheats.CHEATS[name]))
+    return pipeline.autograde(root, ids, unsafe=unsafe)
+
+
+def score(root, aid, student) -> float | None:
+    """The student's total for the assignment, or None if nbgrader has no grades for it."""
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        try:
+            notebook = gradebook.find_submission_notebook(aid, aid, student)
+        except MissingEntry:
+            return None
+        if not notebook.grades or any(grade.auto_score is None for grade in notebook.grades):
+            return None
+        return notebook.score
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    root = copy_course(tmp_path_factory.mktemp("checked"))
+    return root, grade_class(root, CASES, unsafe=False, blanks=False)
+
+
+@pytest.fixture(scope="module")
+def in_kernel(tmp_path_factory):
+    root = copy_course(tmp_path_factory.mktemp("in-kernel"))
+    with open(root / "nbgrader_config.py", "a") as config:
+        config.write(STOCK_NBGRADER)
+    cases = [(name, aid) for name, aid in CONTROLS.items() if aid in ASSIGNMENTS]
+    return root, grade_class(root, cases, unsafe=True, blanks=True)
+
+
+def test_every_cheating_notebook_is_graded_and_the_batch_completes(checked):
+    _, problems = checked
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("name", "aid"), CASES, ids=[f"{name}-{aid}" for name, aid in CASES])
+def test_a_cheat_scores_zero_when_the_checker_grades(checked, name, aid):
+    root, _ = checked
+    got = score(root, aid, name)
+    assert got is not None, f"{name} in {aid} was not graded; see {root}/autograded/{name}/{aid}"
+    assert got == 0, f"{name} scored {got} in {aid} with the checker; see {root}/autograded/{name}/{aid}"
+
+
+@pytest.mark.parametrize("name", [name for name, aid in CONTROLS.items() if aid in ASSIGNMENTS])
+def test_the_cheat_works_when_the_tests_run_in_the_students_kernel(in_kernel, name):
+    root, problems = in_kernel
+    aid = CONTROLS[name]
+    assert score(root, aid, "blank") == 0
+    if name == "exit_kernel":
+        assert score(root, aid, name) is None, "stock nbgrader cannot grade a notebook whose kernel exits"
+        assert any(problem.startswith(f"{aid}: {name} could not be graded") for problem in problems)
+    else:
+        assert (score(root, aid, name) or 0) > 0, f"{name} did not raise the score in {aid} graded the old way"
