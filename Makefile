@@ -38,7 +38,7 @@ demo: install  ## grade a sample class of 3 students in a scratch folder (DEMO_A
 	$(BIN)/python -m grader demo $(DEMO_ASSIGNMENTS)
 
 test: install  ## run every test (fast checks, then notebooks and the nbgrader pipeline)
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra --durations=25
 
 test-fast: install  ## only the tests that execute no notebook
 	$(BIN)/python -m pytest -ra -m "not slow"

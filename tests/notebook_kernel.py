@@ -3,8 +3,8 @@
 The notebook runs through the grader's own Execute step (grader.checker.execute.CheckedExecute, without the
 sandbox): the student's cells in one kernel, the setup and test cells in the checker, joined by the same
 wire as in `nbgrader autograde`. Both kernels stay alive. A variant replaces the source of one solution
-cell; only the code cells from that solution cell to the end of its `## ` section are re-run, and the test
-cells among them are scored the way nbgrader scores them (an error, or stderr that nbgrader_config.py does
+cell; only the code cells from that solution cell to the last test cell of its `## ` section are re-run, and
+the test cells among them are scored the way nbgrader scores them (an error, or stderr that nbgrader_config.py does
 not ignore, scores 0).
 """
 from __future__ import annotations
@@ -89,13 +89,15 @@ class NotebookRun:
                 and self.scores[grade_id(cell)][0] != self.scores[grade_id(cell)][1]]
 
     def section_of(self, solution_id: str) -> range:
-        """Indices from the solution cell to the cell before the next `## ` heading."""
+        """Indices from the solution cell to its section's last test cell (the section ends at the next `## `
+        heading; cells after its last test, such as a demo that trains five models, cannot change a score)."""
         start = next((i for i, c in enumerate(self.nb.cells) if is_solution(c) and grade_id(c) == solution_id), None)
         if start is None:
             raise KeyError(f"{self.path.name} has no solution cell {solution_id!r}")
         end = next((i for i in range(start + 1, len(self.nb.cells)) if starts_section(self.nb.cells[i])),
                    len(self.nb.cells))
-        return range(start, end)
+        tests = [i for i in range(start, end) if is_grade(self.nb.cells[i])]
+        return range(start, tests[-1] + 1 if tests else end)
 
     def try_variant(self, solution_id: str, source: str) -> dict[str, tuple[tuple[float, float], str]]:
         """Swap in `source`, re-run the rest of the section; return {test id: ((score, max), failure text)}.

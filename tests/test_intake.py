@@ -40,7 +40,8 @@ def course(tmp_path_factory):
     lock_cell_before(nb, "ex2_flatten_shape")
     nbformat.write(nb, source)
     with open(root / "nbgrader_config.py", "a") as config:
-        config.write("\nc.Execute.timeout = 20  # the runaway case waits for this limit\n")
+        config.write("\nc.Execute.timeout = 10  # the runaway case waits for these limits\n"
+                     "c.CheckedExecute.call_timeout = 4\n")
     released = pipeline.release(root)[0]
     solved = pipeline.solved_submission(released, source)
     expected = {}

@@ -196,8 +196,10 @@ class CheckedExecute(Execute):
         self._managers: dict[str, kernel.GradingKernelManager] = {}
         student_end, checker_end = socket.socketpair()
         self._ends = {STUDENT: student_end, CHECKER: checker_end}
+        # Both kernels are killed with their sandboxes at the end anyway: no polite shutdown to wait for.
+        self.shutdown_kernel = "immediate"
         self.checker = _CheckerClient(parent=self, timeout=self.timeout, timeout_func=self._cell_timeout,
-                                      interrupt_on_timeout=True, allow_errors=True)
+                                      interrupt_on_timeout=True, allow_errors=True, shutdown_kernel="immediate")
         self.checker.nb, self.checker.resources, self.checker.step = nb, self.resources, self
         self._checker_context, self._checker_connected = contextlib.ExitStack(), False
         try:
