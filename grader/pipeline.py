@@ -106,7 +106,9 @@ def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bo
     """
     from grader.sandbox import pool  # here, so that release and demo set-up need no Jupyter machinery
 
-    jobs = [(aid, folder.parent.name) for aid in ids
+    # Later assignments first: they train networks and take longest, so a batch does not end on one worker
+    # grading a slow notebook while the others wait.
+    jobs = [(aid, folder.parent.name) for aid in sorted(ids, reverse=True)
             for folder in sorted((root / "submitted").glob(f"*/{aid}")) if folder.is_dir()]
     try:
         return pool.autograde_all(root, jobs, workers=workers, unsafe=unsafe)

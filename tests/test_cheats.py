@@ -37,12 +37,12 @@ def submit(root, student, aid, nb) -> None:
     nbformat.write(nb, folder / f"{aid}.ipynb")
 
 
-def grade_class(root, cases, unsafe: bool, blanks: bool) -> list[str]:
+def grade_class(root, cases, unsafe: bool, blanks: tuple[str, ...] = ()) -> list[str]:
     ids = sorted({aid for _, aid in cases})
     for released in pipeline.release(root, ids):
         aid = released.stem
         blank = pipeline.blank_submission(released)
-        if blanks:
+        if aid in blanks:
             submit(root, "blank", aid, blank)
         for name, cheat_aid in cases:
             if cheat_aid == aid:
@@ -65,7 +65,7 @@ def score(root, aid, student) -> float | None:
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
     root = copy_course(tmp_path_factory.mktemp("checked"))
-    return root, grade_class(root, CASES, unsafe=False, blanks=False)
+    return root, grade_class(root, CASES, unsafe=False)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def in_kernel(tmp_path_factory):
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(STOCK_NBGRADER)
     cases = [(name, aid) for name, aid in CONTROLS.items() if aid in ASSIGNMENTS]
-    return root, grade_class(root, cases, unsafe=True, blanks=True)
+    return root, grade_class(root, cases, unsafe=True, blanks=("01_tensors",))
 
 
 def test_every_cheating_notebook_is_graded_and_the_batch_completes(checked):
@@ -94,7 +94,7 @@ def test_a_cheat_scores_zero_when_the_checker_grades(checked, name, aid):
 def test_the_cheat_works_when_the_tests_run_in_the_students_kernel(in_kernel, name):
     root, problems = in_kernel
     aid = CONTROLS[name]
-    assert score(root, aid, "blank") == 0
+    assert score(root, "01_tensors", "blank") == 0, "the untouched release scores 0 graded the old way too"
     if name == "exit_kernel":
         assert score(root, aid, name) is None, "stock nbgrader cannot grade a notebook whose kernel exits"
         assert any(problem.startswith(f"{aid}: {name} could not be graded") for problem in problems)

@@ -8,7 +8,7 @@ grading, and rewrite the test cells that run after it (which now run in the chec
 tests/test_cheats.py tries ten such ways in every assignment).
 
 The class is graded with the real nbgrader autograde (`grader.pipeline.autograde`), sandboxed, with 2
-workers, and its 13 ordinary students again with 1. The attacks are also graded with
+workers, and six of its ordinary students again with 1. The attacks are also graded with
 `--unsafe` (all in one notebook, to keep that run short), to show that each one works without the
 sandbox, so that the sandboxed results are not trivially true. Each attack cell prints `RESULT {json}`.
 """
@@ -343,7 +343,7 @@ def parallel(tmp_path_factory, listener):
 
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory, listener, parallel):
-    ordinary = [student for student in parallel[0].scores if student not in ATTACKS]
+    ordinary = ["solved", "blank", "partial", "wrong00", "wrong01", "wrong02"]
     return grade_class(tmp_path_factory, listener, "sandboxed-1-worker", workers=1, unsafe=False, students=ordinary)
 
 
@@ -389,7 +389,7 @@ def test_every_ordinary_submission_keeps_its_right_score(parallel):
 def test_one_and_two_workers_give_identical_scores(parallel, serial):
     (two, _), (one, _) = parallel, serial
     assert not one.problems, "\n".join(one.problems)
-    assert len(one.scores) >= 13
+    assert len(one.scores) == 6
     assert one.scores == {student: two.scores[student] for student in one.scores}
 
 
