@@ -15,7 +15,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install release grade demo test test-fast bench colab-check clean
+.PHONY: help install release grade report demo test test-fast bench colab-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,8 +31,11 @@ install: $(VENV)/.installed  ## create the virtualenv .venv with everything (Ten
 release: install  ## source/ -> release/ for every assignment (or ASSIGNMENTS="01_tensors ...")
 	$(BIN)/python -m grader release $(ASSIGNMENTS)
 
-grade: install  ## submitted/ -> autograded/, feedback/, grades.csv in sandboxes; WORKERS=N at once, UNSAFE=1 no sandbox
-	$(BIN)/python -m grader grade $(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(UNSAFE)),--unsafe)
+grade: install  ## submitted/ -> autograded/, feedback/, grades.csv, reports/; WORKERS=N, UNSAFE=1, SCHEDULER=tcp://host:8786
+	$(BIN)/python -m grader grade $(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(UNSAFE)),--unsafe) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+report: install  ## reports/: the grading report again from the gradebook, without grading
+	$(BIN)/python -m grader report
 
 demo: install  ## grade a sample class of 3 students in a scratch folder (DEMO_ASSIGNMENTS="01_tensors ...")
 	$(BIN)/python -m grader demo $(DEMO_ASSIGNMENTS)
@@ -44,11 +47,11 @@ test-fast: install  ## only the tests that execute no notebook
 	$(BIN)/python -m pytest -ra -m "not slow"
 
 clean:  ## remove grading output and caches (keeps .venv, source/ and release/)
-	rm -rf autograded/*/ feedback/ submitted/ intake/ gradebook.db grades.csv .pytest_cache
+	rm -rf autograded/*/ feedback/ submitted/ intake/ reports/ gradebook.db grades.csv .pytest_cache build/
 
-bench: install  ## print run time, peak memory and autograde time of every notebook, and grading throughput
-	$(BIN)/python scripts/bench_notebooks.py
-	@if [ -f scripts/bench_grading.py ]; then $(BIN)/python scripts/bench_grading.py; fi
+bench: install  ## print run time, peak memory and autograde time of every notebook, grading throughput here and on Dask
+	$(BIN)/python scripts/bench_notebooks.py --json build/bench-notebooks.json
+	$(BIN)/python scripts/bench_grading.py --notebooks build/bench-notebooks.json
 
 colab-check:  ## run the notebooks and answer variants on Colab's TensorFlow/Keras/numpy versions (.venv-colab)
 	bash scripts/check_colab_stack.sh

@@ -1,7 +1,8 @@
-"""The instructor's command line (`make release`, `make grade` and `make demo` call it).
+"""The instructor's command line (`make release`, `make grade`, `make report` and `make demo` call it).
 
     python -m grader release [ASSIGNMENT ...]     source/ -> release/
     python -m grader grade [--workers N] [--unsafe]
+    python -m grader report                       reports/ again from the gradebook, without grading
     python -m grader demo [--dir DIR] [ASSIGNMENT ...]
     python -m grader check                        can the sandbox run here?
 """
@@ -24,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
                               help="submissions graded at once, each in its own sandboxes (default: one per core)")
     grade_parser.add_argument("--unsafe", action="store_true",
                               help="run student code WITHOUT the sandbox (only for submissions you trust)")
+    grade_parser.add_argument("--scheduler", default="",
+                              help="address of a Dask scheduler (tcp://host:8786): run the kernels on its workers")
+    commands.add_parser("report", help="reports/: the grading report again from the gradebook, without grading")
     demo_parser = commands.add_parser("demo", help="grade a sample class in a scratch folder")
     demo_parser.add_argument("--dir", type=Path, default=None, help="scratch folder (default: a new temporary one)")
     demo_parser.add_argument("assignments", nargs="*", default=["01_tensors"])
@@ -34,9 +38,14 @@ def main(argv: list[str] | None = None) -> int:
             for path in release(course_root(), args.assignments):
                 print("released", path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
         elif args.command == "grade":
-            grades_csv = grade(course_root(), workers=args.workers, unsafe=args.unsafe)
+            grades_csv = grade(course_root(), workers=args.workers, unsafe=args.unsafe, scheduler=args.scheduler)
             print(score_table(grades_csv))
             print(f"\nwrote {grades_csv}, autograded/ and feedback/")
+        elif args.command == "report":
+            from grader.report import write_reports  # here, so that the other commands need no plotly
+
+            for path in write_reports(course_root()):
+                print("wrote", path)
         elif args.command == "check":
             from grader.sandbox.pool import main as pool_main
 

@@ -6,10 +6,12 @@ so the gradebook and formgrader keep working as usual.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -71,12 +73,12 @@ def release(root: Path, ids: list[str] | None = None) -> list[Path]:
     return [root / "release" / aid / f"{aid}.ipynb" for aid in ids]
 
 
-def grade(root: Path, workers: int | None = None, unsafe: bool = False) -> Path:
+def grade(root: Path, workers: int | None = None, unsafe: bool = False, scheduler: str = "") -> Path:
     """submitted/ -> autograded/ -> feedback/, then grades.csv. One student's failure never stops the rest.
 
     Each submission runs in two sandboxed kernels, the student's and the checker (grader/checker), `workers`
     submissions at once (default: one per core); `unsafe=True` runs both without the sandbox, for trusted
-    test runs only.
+    test runs only. With a Dask `scheduler` address the kernels run on the cluster (grader/distributed.py).
     """
     submitted = root / "submitted"
     if not any(submitted.glob("*/*")):
@@ -90,15 +92,27 @@ def grade(root: Path, workers: int | None = None, unsafe: bool = False) -> Path:
     problems = [f"{aid}: not an assignment of this course (submitted/*/{aid} was skipped)"
                 for aid in ids if aid not in known]
     ids = [aid for aid in ids if aid in known]
-    problems += autograde(root, ids, workers=workers, unsafe=unsafe)
+    log = GradingLog(root)
+    for outcome in outcomes:
+        if outcome.status == "set aside":
+            log.record({"assignment": outcome.assignment, "student": outcome.student, "graded": False,
+                        "seconds": None, "attempts": 0, "problem": "set aside by intake: " + "; ".join(outcome.notes)})
+    problems += autograde(root, ids, workers=workers, unsafe=unsafe, scheduler=scheduler, log=log)
     problems += feedback(root, ids)
     nbgrader(root, "export", "--to", "grades.csv")
+    from grader import report  # here: report reads this module's GradingLog
+
+    try:
+        print("grading report:", ", ".join(str(path.relative_to(root)) for path in report.write_reports(root)))
+    except Exception as error:  # the grades are saved; a report that fails must not hide them
+        problems.append(f"the grading report could not be written ({error!r}); `make report` writes it again.")
     for problem in problems:
         print("WARNING:", problem, file=sys.stderr)
     return root / "grades.csv"
 
 
-def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bool = False) -> list[str]:
+def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bool = False, scheduler: str = "",
+              log: "GradingLog | None" = None) -> list[str]:
     """Autograde every submission of these assignments, each in a sandbox, `workers` at a time (nbgrader's
     own autograde for each one, in parallel worker processes); return the problems it reported.
 
@@ -111,9 +125,33 @@ def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bo
     jobs = [(aid, folder.parent.name) for aid in sorted(ids, reverse=True)
             for folder in sorted((root / "submitted").glob(f"*/{aid}")) if folder.is_dir()]
     try:
-        return pool.autograde_all(root, jobs, workers=workers, unsafe=unsafe)
+        return pool.autograde_all(root, jobs, workers=workers, unsafe=unsafe, scheduler=scheduler,
+                                  record=(log or GradingLog(root)).record)
     except pool.SandboxUnavailable as error:
         raise GradingError(f"grading stopped before running any student code: {error}") from None
+
+
+class GradingLog:
+    """reports/grading-log.jsonl: one line per submission each time it is graded (or set aside), with how long
+    it took and what went wrong; the grading report reads the latest line of each."""
+
+    def __init__(self, root: Path):
+        self.path = root / "reports" / "grading-log.jsonl"
+
+    def record(self, entry: dict) -> None:
+        self.path.parent.mkdir(exist_ok=True)
+        with open(self.path, "a") as handle:
+            handle.write(json.dumps({"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **entry}) + "\n")
+
+    def latest(self) -> dict[tuple[str, str], dict]:
+        """The latest entry for each (assignment, student)."""
+        entries: dict[tuple[str, str], dict] = {}
+        if self.path.is_file():
+            for line in self.path.read_text().splitlines():
+                if line.strip():
+                    entry = json.loads(line)
+                    entries[(entry["assignment"], entry["student"])] = entry
+        return entries
 
 
 def feedback(root: Path, ids: list[str]) -> list[str]:

@@ -10,6 +10,10 @@ release, every other exercise, in turn), then grades the whole class several tim
   notebook is the sandbox's cost in real grading;
 - stock nbgrader in one `nbgrader autograde <assignment>` process: one kernel, tests inside it, no sandbox
   (how grading worked before the checker and the sandbox);
+- on a Dask cluster on this machine (`dask scheduler` and 1, then 2, single-threaded `dask worker`
+  processes), as `make grade SCHEDULER=...` does: submissions per minute, against local grading;
+- and the time for a class of 500 handing in all five assignments on N machines, extrapolated (the formula
+  is printed) from the per-assignment autograde times of `scripts/bench_notebooks.py --json`;
 - and, in isolation (`--repeat` times each, sandboxed and not in turn, medians): executing the same
   notebook (the instructor's 01_tensors, hidden tests included) in the student's kernel and the checker,
   and starting the two kernels to run one cell: the sandbox's cost per notebook, with less noise than the
@@ -21,9 +25,12 @@ every figure slower; compare figures from one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -100,6 +107,57 @@ def timed_stock_nbgrader(root: Path) -> float:
         config.write_text(kept)
 
 
+@contextlib.contextmanager
+def dask_cluster(workers: int):
+    """A `dask scheduler` and `workers` single-threaded `dask worker` processes on this machine; yields the address."""
+    from distributed import Client
+
+    folder = Path(tempfile.mkdtemp(prefix="dlb-dask-"))
+    dask = str(Path(sys.executable).parent / "dask")
+    file = folder / "scheduler.json"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": folder}
+    processes = [subprocess.Popen([dask, "scheduler", "--scheduler-file", str(file), "--port", "0",
+                                   "--dashboard-address", ":0", "--no-show"], **quiet)]
+    processes += [subprocess.Popen([dask, "worker", "--scheduler-file", str(file), "--nthreads", "1",
+                                    "--no-nanny", "--memory-limit", "0"], **quiet) for _ in range(workers)]
+    try:
+        while not file.exists():
+            time.sleep(0.1)
+        with Client(scheduler_file=str(file), timeout="60s") as client:
+            client.wait_for_workers(workers, timeout=120)
+            address = client.scheduler.address
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def timed_dask_grading(root: Path, jobs, workers: int) -> tuple[float, dict]:
+    with dask_cluster(workers) as address:
+        shutil.rmtree(root / "autograded", ignore_errors=True)
+        start = time.monotonic()
+        problems = pool.autograde_all(root, jobs, scheduler=address, progress=None)
+        seconds = time.monotonic() - start
+    if problems:
+        raise SystemExit("grading on the cluster reported problems:\n" + "\n".join(problems))
+    return seconds, scores(root)
+
+
+def extrapolate(notebooks: Path, efficiency: float, students: int = 500) -> None:
+    """The class-of-500 estimate, from the per-assignment autograde seconds of bench_notebooks.py --json."""
+    seconds = {row["assignment"]: row["autograde_seconds"] for row in json.loads(notebooks.read_text())}
+    work = students * sum(seconds.values())
+    print(f"\nA class of {students}, all {len(seconds)} assignments: work W = {students} x "
+          f"({' + '.join(f'{s:.1f}' for s in seconds.values())}) s = {work / 3600:.1f} core-hours "
+          f"(one submission per core at a time).")
+    print(f"On N machines of c cores each: time = W / (N x c x e), e = {efficiency:.2f} (measured above: "
+          "cluster throughput with 2 workers / (2 x local throughput with 1 worker)).")
+    for machines in (1, 5, 20, 50):
+        print(f"  N = {machines:>2}, c = 2: {work / (machines * 2 * efficiency) / 3600:5.1f} h")
+
+
 def executions(root: Path, make_notebook, repeat: int) -> dict[str, float]:
     """Median seconds to execute a notebook (kernel start to shutdown) sandboxed and not, in turn."""
     from traitlets.config import Config
@@ -134,6 +192,8 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=20)
     parser.add_argument("--workers", type=int, default=pool.default_workers())
     parser.add_argument("--repeat", type=int, default=5, help="executions timed per mode, for the overhead")
+    parser.add_argument("--notebooks", type=Path, default=None,
+                        help="bench_notebooks.py --json output, for the class-of-500 estimate")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="dlb-bench-"))
@@ -156,11 +216,20 @@ def main() -> int:
     rows.append(("unsandboxed (--unsafe), 1 worker", bare))
     stock = timed_stock_nbgrader(root)
     rows.append(("stock nbgrader: one kernel, no sandbox", stock))
-    same = one_scores == many_scores == bare_scores == scores(root)
+    stock_scores = scores(root)
+    dask_one, dask_one_scores = timed_dask_grading(root, jobs, 1)
+    rows.append(("Dask, 1 single-threaded worker", dask_one))
+    dask_two, dask_two_scores = timed_dask_grading(root, jobs, 2)
+    rows.append(("Dask, 2 single-threaded workers", dask_two))
+    same = one_scores == many_scores == bare_scores == dask_one_scores == dask_two_scores
+    print(f"(stock nbgrader's scores differ only where it is fooled: {stock_scores == one_scores})")
     print(f"\n{'grading the class':<44} {'seconds':>8} {'per minute':>11}")
     for label, seconds in rows:
         print(f"{label:<44} {seconds:>8.1f} {n / seconds * 60:>11.1f}")
     print(f"speed-up with {args.workers} workers: {one / many:.2f}x; identical scores in every run: {same}")
+    print(f"Dask with 2 workers against local grading with {args.workers}: {many / dask_two:.2f}x the throughput")
+    if args.notebooks:
+        extrapolate(args.notebooks, efficiency=one / (2 * dask_two))
     print(f"sandbox overhead in real grading (1 worker): {(one - bare) / n:+.2f} s per notebook "
           f"({(one - bare) / bare:+.1%}); checker and sandbox against stock nbgrader: {(one - stock) / n:+.2f} s "
           f"per notebook ({(one - stock) / stock:+.1%})")

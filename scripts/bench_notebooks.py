@@ -10,6 +10,7 @@ come from it.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -89,18 +90,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("assignments", nargs="*")
     parser.add_argument("--unsafe", action="store_true", help="autograde without the sandbox")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args()
     ids = args.assignments or pipeline.assignments(ROOT)
     print(f"{'assignment':<16} {'run (s)':>8} {'peak MB':>8} {'autograde (s)':>14} {'grading peak MB':>16}")
+    rows = []
     for aid in ids:
         seconds, peak = run_plain(ROOT / "source" / aid / f"{aid}.ipynb")
         graded, graded_peak = autograde_one(aid, args.unsafe)
+        rows.append({"assignment": aid, "run_seconds": seconds, "run_peak_mb": peak / 2**20,
+                     "autograde_seconds": graded, "autograde_peak_mb": graded_peak / 2**20})
         print(f"{aid:<16} {seconds:>8.1f} {peak / 2**20:>8.0f} {graded:>14.1f} {graded_peak / 2**20:>16.0f}",
               flush=True)
     print(f"\n{psutil.cpu_count()} cores; 'run' = solved source notebook top to bottom in one fresh kernel "
           "(kernel start excluded), 'peak MB' its kernel's resident memory; 'autograde' = `nbgrader autograde` "
           "of one solved submission (nbgrader, the student's kernel and the checker, sandboxed), 'grading peak "
           "MB' the resident memory of all their processes together at its highest.")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(rows, indent=1))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -21,3 +23,11 @@ ASSIGNMENTS = sorted(p.name for p in (ROOT / "source").iterdir() if (p / f"{p.na
 # `COURSE_TEST_ASSIGNMENTS="01_tensors 03_xor_net" make test` tests only those assignments.
 if os.environ.get("COURSE_TEST_ASSIGNMENTS"):
     ASSIGNMENTS = [aid for aid in ASSIGNMENTS if aid in os.environ["COURSE_TEST_ASSIGNMENTS"].split()]
+
+
+@pytest.fixture(scope="session")
+def classroom(tmp_path_factory):
+    """The class of tests/classroom.py, graded once (tests/test_pipeline.py and tests/test_cheats.py read it)."""
+    from classroom import graded_class
+
+    return graded_class(tmp_path_factory.mktemp("classroom"))

@@ -1,19 +1,20 @@
 """Can student code fake its own score? Eleven cheats (tests/cheats.py), each one extra cell in an otherwise
 blank notebook, in every assignment it applies to.
 
-- Graded as `make grade` grades (real `nbgrader autograde`, the checker, both kernels sandboxed), each must
-  score 0, be graded rather than reported as a failure, and leave the batch to complete.
+- Graded as `make grade` grades (`grader.pipeline.grade`, the checker, both kernels sandboxed; the class of
+  tests/classroom.py holds them), each must score 0, be graded rather than reported as a failure, and
+  leave the batch to complete.
 - Graded the old way (stock nbgrader: the tests run in the student's kernel), each must do what it was
   written to do: raise the score above the untouched release's 0, or (os._exit) stop the notebook from
   being graded at all. So the zeros above are the checker's doing, not the cheats' failing.
 """
 from __future__ import annotations
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 import cheats
+from classroom import submit
 from conftest import ASSIGNMENTS
 from course_copy import copy_course
 from grader import pipeline
@@ -31,13 +32,7 @@ c.Autograde.autograde_preprocessors = _Stock.class_traits()["autograde_preproces
 CASES = [(name, aid) for name, cheat in cheats.CHEATS.items() for aid in cheat.assignments if aid in ASSIGNMENTS]
 
 
-def submit(root, student, aid, nb) -> None:
-    folder = root / "submitted" / student / aid
-    folder.mkdir(parents=True)
-    nbformat.write(nb, folder / f"{aid}.ipynb")
-
-
-def grade_class(root, cases, unsafe: bool, blanks: tuple[str, ...] = ()) -> list[str]:
+def grade_in_kernel(root, cases, blanks: tuple[str, ...]) -> list[str]:
     ids = sorted({aid for _, aid in cases})
     for released in pipeline.release(root, ids):
         aid = released.stem
@@ -47,7 +42,7 @@ def grade_class(root, cases, unsafe: bool, blanks: tuple[str, ...] = ()) -> list
         for name, cheat_aid in cases:
             if cheat_aid == aid:
                 submit(root, name, aid, cheats.attacked(blank, cheats.CHEATS[name]))
-    return pipeline.autograde(root, ids, unsafe=unsafe)
+    return pipeline.autograde(root, ids, unsafe=True)
 
 
 def score(root, aid, student) -> float | None:
@@ -63,9 +58,11 @@ def score(root, aid, student) -> float | None:
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory):
-    root = copy_course(tmp_path_factory.mktemp("checked"))
-    return root, grade_class(root, CASES, unsafe=False)
+def checked(classroom):
+    """The class of tests/classroom.py, which holds every cheat in every assignment it applies to."""
+    latest = pipeline.GradingLog(classroom).latest()
+    return classroom, [f"{aid}: {name}: {latest[(aid, name)]['problem']}" for name, aid in CASES
+                       if not latest.get((aid, name), {}).get("graded")]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +71,7 @@ def in_kernel(tmp_path_factory):
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(STOCK_NBGRADER)
     cases = [(name, aid) for name, aid in CONTROLS.items() if aid in ASSIGNMENTS]
-    return root, grade_class(root, cases, unsafe=True, blanks=("01_tensors",))
+    return root, grade_in_kernel(root, cases, blanks=("01_tensors",))
 
 
 def test_every_cheating_notebook_is_graded_and_the_batch_completes(checked):

@@ -1,74 +1,35 @@
-"""Does grading with the real nbgrader commands give the scores a class deserves?
+"""Does grading with the real nbgrader commands give the scores a class deserves, and the report it needs?
 
-One temporary copy of the course, one batch: for every assignment a student who submits the solutions,
-one who submits the untouched release, and one with a single wrong answer; plus a corrupt file.
-The batch is graded once with `python -m grader grade` (what `make grade` runs).
+The class of tests/classroom.py, graded once with `grader.pipeline.grade` (what `make grade` runs): for
+every assignment a student who submits the solutions, one who submits the untouched release, and one with a
+single wrong answer; a notebook failing a hidden test, one that snoops, and a corrupt file.
 """
 from __future__ import annotations
 
 import csv
 import html
-import runpy
+import subprocess
+from pathlib import Path
 
 import nbformat
+import numpy as np
+import pandas as pd
 import pytest
 from nbgrader.api import Gradebook
+from PIL import Image
 
-from conftest import ASSIGNMENTS, ROOT
+from classroom import HIDDEN_MESSAGE, wrong_answer
+from conftest import ASSIGNMENTS
 from grader import pipeline
 from grader.feedback import hidden_lines
-from course_copy import copy_course
+from grader.report import PASS_RATE_COLOUR
 
 pytestmark = pytest.mark.slow
 
 
-def first_wrong_answer(aid: str) -> tuple[str, str, list[str]]:
-    answers = runpy.run_path(str(ROOT / "tests" / "answers" / f"{aid}.py"))
-    return answers["WRONG"][0]
-
-
-def submit(root, student, aid, nb):
-    folder = root / "submitted" / student / aid
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / f"{aid}.ipynb")
-
-
-def with_answer(nb, grade_id, source):
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-            cell.source = source
-    return nb
-
-
-# 01_tensors: passes the visible flatten tests, fails a hidden check (the dtype must not change).
-FAILS_HIDDEN = ("ex2_flatten", "def flatten_images(images):\n"
-                               "    return images.reshape(len(images), -1).astype(np.float32)\n")
-HIDDEN_MESSAGE = "flatten_images of a uint8 batch (dtype): expected uint8, got float32."
-# Student code that prints the source of every cell run after it: the hidden tests included.
-SNOOP = "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))"
-
-
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    root = copy_course(tmp_path_factory.mktemp("course"))
-    for released in pipeline.release(root):
-        aid = released.stem
-        source = root / "source" / aid / f"{aid}.ipynb"
-        submit(root, "solved", aid, pipeline.solved_submission(released, source))
-        submit(root, "blank", aid, pipeline.blank_submission(released))
-        wrong_id, wrong_source, _ = first_wrong_answer(aid)
-        submit(root, "one_wrong", aid, with_answer(pipeline.solved_submission(released, source), wrong_id, wrong_source))
-    first = ASSIGNMENTS[0]
-    released, source = root / "release" / first / f"{first}.ipynb", root / "source" / first / f"{first}.ipynb"
-    submit(root, "fails_hidden", first, with_answer(pipeline.solved_submission(released, source), *FAILS_HIDDEN))
-    snoops = pipeline.solved_submission(released, source)
-    snoops.cells.insert(2, nbformat.v4.new_code_cell(SNOOP))
-    submit(root, "snoops", first, snoops)
-    corrupt = root / "submitted" / "corrupt" / ASSIGNMENTS[0] / f"{ASSIGNMENTS[0]}.ipynb"
-    corrupt.parent.mkdir(parents=True)
-    corrupt.write_text('{"cells": [ this is not json')
-    pipeline.grade(root)
-    return root
+def course(classroom):
+    return classroom
 
 
 def cell_scores(root, aid, student) -> dict[str, tuple[float, float]]:
@@ -92,7 +53,7 @@ def test_untouched_release_scores_zero(course, aid):
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
 def test_one_wrong_answer_loses_that_exercises_points_only(course, aid):
-    wrong_id, _, must_fail = first_wrong_answer(aid)
+    wrong_id, _, must_fail = wrong_answer(aid)
     scores = cell_scores(course, aid, "one_wrong")
     for name, (score, possible) in scores.items():
         if name in must_fail:
@@ -145,3 +106,48 @@ def test_the_self_check_cell_stays_out_of_grading(course):
     graded = nbformat.read(course / "autograded" / "solved" / aid / f"{aid}.ipynb", as_version=4)
     assert graded.cells[-1].id == "self-check"
     assert "Self-check skipped while grading." in "".join(o.get("text", "") for o in graded.cells[-1].outputs)
+
+
+def test_does_the_reports_csv_hold_the_gradebooks_totals(course):
+    table = pd.read_csv(course / "reports" / "grades-by-question.csv")
+    graded = {(student, aid) for (aid, student), entry in pipeline.GradingLog(course).latest().items() if entry["graded"]}
+    rows = list(zip(table["student"], table["assignment"]))
+    assert sorted(rows) == sorted(graded), "grades-by-question.csv should hold one row per graded submission"
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for row in table.to_dict("records"):
+            submission = gradebook.find_submission(row["assignment"], row["student"])
+            assert (row["total"], row["max"]) == pytest.approx((submission.score, submission.max_score)), row
+            cells = [column for column in table.columns if column.startswith(row["assignment"] + "/")]
+            assert sum(row[column] for column in cells) == pytest.approx(row["total"])
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_is_there_a_report_page_for_every_assignment(course, aid):
+    page = (course / "reports" / f"{aid}.html").read_text()
+    assert f"{aid}: grading report" in page and PASS_RATE_COLOUR in page
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def screenshot(page: Path, png: Path, profile: Path) -> Image.Image:
+    """The page as headless Chromium draws it in a 1280 x 2400 window, scripts run."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run `apt-get install chromium` (Debian's package), which renders the report")
+    subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={profile}", "--window-size=1280,2400", "--virtual-time-budget=10000",
+                    f"--screenshot={png}", page.as_uri()], check=True, capture_output=True, timeout=180)
+    return Image.open(png).convert("RGB")
+
+
+def test_does_the_report_page_draw_the_pass_rate_chart_in_chromium(course, tmp_path):
+    png = tmp_path / "report.png"
+    pixels = np.asarray(screenshot(course / "reports" / f"{ASSIGNMENTS[0]}.html", png, tmp_path / "profile")).astype(int)
+    assert (pixels < 250).any(axis=2).mean() > 0.02, f"the page looks blank: see {png}"
+    colour = [int(PASS_RATE_COLOUR[i:i + 2], 16) for i in (1, 3, 5)]
+    bars = (np.abs(pixels - colour) <= 8).all(axis=2)
+    assert bars.sum() > 5000, f"only {bars.sum()} pixels of the pass-rate colour {PASS_RATE_COLOUR}: see {png}"
+    # Each row of pixels through a bar holds that bar's length; 01's class passes its checks at 3/5 and 4/5.
+    lengths = {round(int(row.sum()), -1) for row in bars if row.sum() > 20}
+    assert len(lengths) >= 2, f"the pass-rate bars all have one length ({lengths}): see {png}"

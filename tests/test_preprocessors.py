@@ -5,7 +5,6 @@ StampColab and AddSelfCheck run in `make release`, HideHiddenTests in feedback, 
 """
 from __future__ import annotations
 
-import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 

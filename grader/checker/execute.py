@@ -80,6 +80,16 @@ class CheckedExecute(Execute):
         "OMP_NUM_THREADS", "PYTHONHASHSEED", "LANG", "LC_ALL", "TZ", "MPLBACKEND",
     ], help="Environment variables the kernels get from the grader's (all others are dropped).").tag(config=True)
     extra_env = Dict(help="Environment variables to set in both sandboxes.").tag(config=True)
+    scheduler = Unicode("", help="Address of a Dask scheduler (tcp://host:8786, tls://...): run the kernels on its "
+                        "workers instead of here (grader/distributed.py).").tag(config=True)
+
+    # What a Dask worker needs to grade exactly as this step would (settings of the worker's own machine, such
+    # as the datasets it passes to the kernels, stay the worker's).
+    SETTINGS = ("timeout", "unsafe", "backend", "memory_limit", "process_limit", "cpu_time_limit", "disk_limit",
+                "wall_time_limit", "call_timeout", "message_limit", "read_only_paths", "pass_env", "extra_env")
+
+    def settings(self) -> dict:
+        return {name: getattr(self, name) for name in self.SETTINGS}
 
     # -- configuration --------------------------------------------------------------------------------------------
 
@@ -174,7 +184,13 @@ class CheckedExecute(Execute):
     # -- running the notebook ---------------------------------------------------------------------------------------
 
     def preprocess(self, nb, resources=None, km=None):
-        with self.running(nb, resources, instructor_cells_from_gradebook(resources or {})):
+        instructor = instructor_cells_from_gradebook(resources or {})
+        if self.scheduler:
+            from grader import distributed
+
+            distributed.execute_on_cluster(self, nb, resources or {}, instructor)
+            return nb, resources
+        with self.running(nb, resources, instructor):
             for index, cell in enumerate(nb.cells):
                 self.preprocess_cell(cell, self.resources, index)
         self.set_widgets_metadata()

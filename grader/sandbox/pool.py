@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
 from grader.sandbox.backend import Limits, SandboxUnavailable, UNSAFE_HINT
 
@@ -63,12 +63,13 @@ def _clock(seconds: float) -> str:
 class _Worker:
     """One `python -m grader.sandbox.pool worker` process: reads jobs on stdin, answers on a pipe of its own."""
 
-    def __init__(self, root: Path, unsafe: bool):
+    def __init__(self, root: Path, unsafe: bool, scheduler: str = ""):
         self.log = tempfile.TemporaryFile()
         read_end, write_end = os.pipe()
         from grader.pipeline import environment
 
-        command = [sys.executable, "-m", "grader.sandbox.pool", "worker", str(write_end)] + (["--unsafe"] if unsafe else [])
+        command = [sys.executable, "-m", "grader.sandbox.pool", "worker", str(write_end)]
+        command += (["--unsafe"] if unsafe else []) + (["--scheduler", scheduler] if scheduler else [])
         self.process = subprocess.Popen(command, cwd=root, env=environment(), stdin=subprocess.PIPE, stdout=self.log,
                                         stderr=self.log, pass_fds=[write_end], text=True)
         os.close(write_end)
@@ -99,19 +100,27 @@ class _Worker:
 
 
 def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None = None, unsafe: bool = False,
-                  progress: TextIO | None = sys.stderr) -> list[str]:
+                  progress: TextIO | None = sys.stderr, scheduler: str = "",
+                  record: Callable[[dict], None] | None = None) -> list[str]:
     """Run nbgrader's autograde for each (assignment, student) in `jobs`, `workers` at a time.
 
     Every worker is a process of its own that loads nbgrader once and grades one submission at a time
     (each in a sandbox, unless `unsafe`); they share the gradebook, and a submission whose gradebook write
-    met another one's ("database is locked") is graded again. Returns the problems, one per submission
-    that could not be graded. Raises SandboxUnavailable before grading anything if the sandbox cannot run.
+    met another one's ("database is locked") is graded again. With a Dask `scheduler`, the kernels run on
+    the cluster's workers and there is one local worker per cluster thread (default). Returns the problems,
+    one per submission that could not be graded, and calls `record` with what happened to each submission
+    (assignment, student, graded, seconds, attempts, problem). Raises SandboxUnavailable before grading
+    anything if the sandbox cannot run.
     """
     if not jobs:
         return []
     if unsafe and progress:
         progress.write("WARNING: grading WITHOUT the sandbox (--unsafe): student code runs with your rights, "
                        "in the course folder, with the network.\n")
+    if scheduler and not workers:
+        from grader import distributed
+
+        workers = distributed.slots(scheduler)
     count = max(1, min(workers or default_workers(0), len(jobs)))
     pending: queue.Queue = queue.Queue()
     for aid, student in jobs:
@@ -129,7 +138,7 @@ def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None =
         return answer
 
     def start() -> _Worker:
-        worker = _Worker(root, unsafe)
+        worker = _Worker(root, unsafe, scheduler)
         hello(worker)
         return worker
 
@@ -153,15 +162,19 @@ def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None =
                     with lock:
                         fatal.append(str(restart_error))
                     return
+            seconds = time.monotonic() - started
             with lock:
+                if record:
+                    record({**job, "graded": bool(answer["ok"]), "seconds": round(seconds, 2),
+                            "attempts": answer.get("attempts", 1), "problem": answer["problem"]})
                 if not answer["ok"]:
                     problems.append(f"{job['assignment']}: {job['student']} could not be graded:\n{answer['problem']}")
                 if answer.get("attempts", 1) > 1:
                     label += f" (graded {answer['attempts']} times: the gradebook was busy)"
-                bar.update(label, time.monotonic() - started, answer["ok"])
+                bar.update(label, seconds, answer["ok"])
         worker.close()
 
-    pool = [_Worker(root, unsafe) for _ in range(count)]
+    pool = [_Worker(root, unsafe, scheduler) for _ in range(count)]
     try:  # each worker checks the sandbox first: nothing is graded if it cannot run here
         memory = min(hello(worker)["memory"] for worker in list(pool))
     except (SandboxUnavailable, ChildProcessError) as error:
@@ -182,7 +195,7 @@ def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None =
     return problems
 
 
-def _worker_main(channel_fd: int, unsafe: bool) -> int:
+def _worker_main(channel_fd: int, unsafe: bool, scheduler: str = "") -> int:
     """The worker loop: `{"assignment", "student"}` lines in on stdin, one answer line each out on `channel_fd`."""
     channel = os.fdopen(channel_fd, "w", buffering=1)
     os.set_inheritable(channel_fd, False)  # kernels and sandboxes must never write into the answers
@@ -201,6 +214,8 @@ def _worker_main(channel_fd: int, unsafe: bool) -> int:
     app.initialize([])
     if unsafe:
         app.config.CheckedExecute.unsafe = True
+    if scheduler:
+        app.config.CheckedExecute.scheduler = scheduler
     api = NbGraderAPI(coursedir=app.coursedir, parent=app)
     steps = [import_item(step) if isinstance(step, str) else step
              for step in Autograde(coursedir=app.coursedir, parent=api).autograde_preprocessors]
@@ -211,8 +226,13 @@ def _worker_main(channel_fd: int, unsafe: bool) -> int:
                 "(c.Autograde.autograde_preprocessors), so the tests would run inside the student's kernel, "
                 "unsandboxed. Restore the checker block at the end of nbgrader_config.py. Or, " + UNSAFE_HINT)
         executor = CheckedExecute(parent=api)
-        executor.sandbox()
-    except SandboxUnavailable as error:
+        if scheduler:  # the kernels run on the cluster's workers, which check their own sandboxes
+            from grader import distributed
+
+            distributed.slots(scheduler)
+        else:
+            executor.sandbox()
+    except (SandboxUnavailable, OSError) as error:
         answer(fatal=str(error))
         return 1
     answer(ready=True, memory=executor.memory_limit)
@@ -239,7 +259,8 @@ def _problem(text: str, lines: int = 15) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["worker"]:
-        return _worker_main(int(argv[1]), "--unsafe" in argv[2:])
+        scheduler = argv[argv.index("--scheduler") + 1] if "--scheduler" in argv else ""
+        return _worker_main(int(argv[1]), "--unsafe" in argv[2:], scheduler)
     if argv[:1] == ["check"]:  # with the course's configuration: run it in the course root
         from grader.checker.execute import check_command
 

@@ -1,0 +1,108 @@
+"""Grading on a Dask cluster: each submission's kernels run on a Dask worker, everything else stays here.
+
+With `c.CheckedExecute.scheduler = "tcp://host:8786"` (`make grade SCHEDULER=...`), the Execute step of
+`nbgrader autograde` hands the notebook to the cluster instead of starting kernels here:
+
+    here (the gradebook's machine)                         a Dask worker
+    nbgrader: intake, OverwriteCells ──notebook──▶  grade_notebook(): the student's kernel and the
+      (hidden tests restored),          + files      checker, each in its sandbox, exactly as
+      the instructor's cells                         `make grade` runs them locally
+    nbgrader: scores, late penalties, ◀──executed notebook (JSON)──
+      feedback, grades.csv
+
+So the gradebook never leaves this machine. A worker gets the notebook with its hidden tests, the
+submission's other files and the grading settings, and needs the runtime (this repository's virtualenv,
+bubblewrap, the datasets). If a worker dies mid-submission, Dask runs the task again on another worker
+(`distributed.scheduler.allowed-failures`, 3 by default); after that the submission is reported as not
+graded and the batch goes on. Traffic between machines is protected by Dask's own TLS settings (README,
+"At scale").
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import nbformat
+
+MAX_FILES = 256 * 2**20  # bytes of a submission's other files sent along with its notebook
+
+_clients: dict[str, object] = {}
+
+
+def client(address: str):
+    """One Dask client per scheduler address and process (TLS and other security from Dask's configuration)."""
+    if address not in _clients:
+        from distributed import Client
+
+        _clients[address] = Client(address, set_as_default=False, timeout="60s")
+    return _clients[address]
+
+
+def slots(address: str) -> int:
+    """How many submissions the cluster grades at once: one per worker thread."""
+    return max(1, sum(client(address).nthreads().values()))
+
+
+def submission_files(folder: Path) -> dict[str, bytes]:
+    """The submission's files other than notebooks (data it reads), as the local sandbox would copy them."""
+    files, total = {}, 0
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or not path.is_file() or path.suffix == ".ipynb" or ".ipynb_checkpoints" in path.parts:
+            continue
+        total += path.stat().st_size
+        if total > MAX_FILES:
+            raise RuntimeError(f"the files beside the notebook in {folder} are over {MAX_FILES // 2**20} MiB")
+        files[str(path.relative_to(folder))] = path.read_bytes()
+    return files
+
+
+def execute_on_cluster(step, nb, resources: dict, instructor: dict) -> None:
+    """Run `nb` on a worker of `step.scheduler` with `step`'s settings; put the executed cells into `nb`."""
+    names = resources.get("nbgrader", {})
+    folder = Path(resources.get("metadata", {}).get("path") or os.getcwd())
+    payload = {
+        "notebook": nbformat.writes(nb),
+        "instructor": {name: [cell.source, cell.is_test] for name, cell in instructor.items()},
+        "files": submission_files(folder),
+        "settings": step.settings(),
+    }
+    key = f"grade-{names.get('assignment', '?')}-{names.get('student', '?')}-{uuid.uuid4().hex[:8]}"
+    executed = nbformat.reads(client(step.scheduler).submit(grade_notebook, payload, key=key, pure=False).result(),
+                              as_version=4)
+    if [cell.get("id") for cell in executed.cells] != [cell.get("id") for cell in nb.cells]:
+        raise RuntimeError("the cluster sent back a different notebook than it was given")
+    nb.cells[:] = executed.cells
+    nb.metadata["language_info"] = executed.metadata.get("language_info", {})
+
+
+def grade_notebook(payload: dict) -> str:
+    """On a Dask worker: execute one submission in its two sandboxed kernels; return the executed notebook."""
+    from traitlets.config import Config
+
+    from grader.checker.cells import InstructorCell
+    from grader.checker.execute import CheckedExecute
+
+    work = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    try:
+        for name, data in payload["files"].items():
+            path = (work / name).resolve()
+            if not path.is_relative_to(work):
+                raise ValueError(f"a file name that leaves the submission's folder: {name!r}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        config = Config()
+        for trait, value in payload["settings"].items():
+            setattr(config.CheckedExecute, trait, value)
+        step = CheckedExecute(config=config)
+        nb = nbformat.reads(payload["notebook"], as_version=4)
+        instructor = {name: InstructorCell(source, is_test) for name, (source, is_test) in payload["instructor"].items()}
+        resources = {"metadata": {"path": str(work)}}
+        with step.running(nb, resources, instructor):
+            for index, cell in enumerate(nb.cells):
+                step.preprocess_cell(cell, resources, index)
+        return nbformat.writes(nb)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,73 @@
+"""One class, graded once, for tests/test_pipeline.py and tests/test_cheats.py (the `classroom` fixture).
+
+For every assignment: the solutions, the untouched release, one wrong answer, and every cheat of
+tests/cheats.py that applies to it (as the student named after the cheat). For the first assignment also a
+notebook that fails only a hidden test, one whose code prints the cells that run after it, and a corrupt
+file. The batch is graded once with `grader.pipeline.grade` (what `make grade` runs): one batch keeps both
+cores busy to the end, where two would each end on one slow notebook.
+"""
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import nbformat
+
+import cheats
+from conftest import ASSIGNMENTS, ROOT
+from course_copy import copy_course
+from grader import pipeline
+
+# 01_tensors: passes the visible flatten tests, fails a hidden check (the dtype must not change).
+FAILS_HIDDEN = ("ex2_flatten", "def flatten_images(images):\n"
+                               "    return images.reshape(len(images), -1).astype(np.float32)\n")
+HIDDEN_MESSAGE = "flatten_images of a uint8 batch (dtype): expected uint8, got float32."
+# Student code that prints the source of every cell run after it (with the checker: only its own cells).
+SNOOP = "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))"
+# The wrong answer each assignment's `one_wrong` student hands in: the first of tests/answers/<aid>.py, but
+# for 05 the one that trains one epoch instead of seven (the same kind of mistake, a minute less grading).
+WRONG_ANSWER = {"05_cnn_mnist": "ex4_train_classic"}
+
+
+def wrong_answer(aid: str) -> tuple[str, str, list[str]]:
+    wrong = runpy.run_path(str(ROOT / "tests" / "answers" / f"{aid}.py"))["WRONG"]
+    return next((answer for answer in wrong if answer[0] == WRONG_ANSWER.get(aid, answer[0])), wrong[0])
+
+
+def submit(root: Path, student: str, aid: str, nb) -> None:
+    folder = root / "submitted" / student / aid
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{aid}.ipynb")
+
+
+def with_answer(nb, grade_id: str, source: str):
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = source
+    return nb
+
+
+def graded_class(root: Path) -> Path:
+    copy_course(root)
+    for released in pipeline.release(root):
+        aid = released.stem
+        source = root / "source" / aid / f"{aid}.ipynb"
+        blank = pipeline.blank_submission(released)
+        submit(root, "solved", aid, pipeline.solved_submission(released, source))
+        submit(root, "blank", aid, blank)
+        wrong_id, wrong_source, _ = wrong_answer(aid)
+        submit(root, "one_wrong", aid, with_answer(pipeline.solved_submission(released, source), wrong_id, wrong_source))
+        for name, cheat in cheats.CHEATS.items():
+            if aid in cheat.assignments:
+                submit(root, name, aid, cheats.attacked(blank, cheat))
+    first = ASSIGNMENTS[0]
+    released, source = root / "release" / first / f"{first}.ipynb", root / "source" / first / f"{first}.ipynb"
+    submit(root, "fails_hidden", first, with_answer(pipeline.solved_submission(released, source), *FAILS_HIDDEN))
+    snoops = pipeline.solved_submission(released, source)
+    snoops.cells.insert(2, nbformat.v4.new_code_cell(SNOOP))
+    submit(root, "snoops", first, snoops)
+    corrupt = root / "submitted" / "corrupt" / first / f"{first}.ipynb"
+    corrupt.parent.mkdir(parents=True)
+    corrupt.write_text('{"cells": [ this is not json')
+    pipeline.grade(root)
+    return root

@@ -1,0 +1,149 @@
+"""Does grading on a Dask cluster give the scores of grading here, even when a worker dies mid-batch?
+
+A real `dask scheduler` and two `dask worker` processes (single-threaded, no nanny) run on this machine, each
+started by the test as a process of its own. A class of 01_tensors submissions (the solutions, the untouched
+release, every other exercise, wrong answers, two cheats and a corrupt file) is graded twice with the real
+grading command: here, and on the cluster (`grade(..., scheduler=...)`). While the cluster grades, one worker
+is killed once it has started on its second submission; Dask runs that submission again on the other worker.
+"""
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+import cheats
+from conftest import ROOT
+from course_copy import copy_course
+from grader import pipeline
+
+pytestmark = pytest.mark.slow
+AID = "01_tensors"
+
+
+def build_class(root: Path) -> list[str]:
+    released = pipeline.release(root, [AID])[0]
+    source = root / "source" / AID / f"{AID}.ipynb"
+    blank = pipeline.blank_submission(released)
+    notebooks = {"solved": pipeline.solved_submission(released, source), "blank": blank,
+                 "partial": pipeline.solved_submission(released, source, keep=lambda _, i: i % 2 == 0),
+                 "cheat_transformer": cheats.attacked(blank, cheats.CHEATS["input_transformer"]),
+                 "cheat_fake_kernel": cheats.attacked(blank, cheats.CHEATS["fake_kernel"])}
+    for index, (grade_id, answer, _) in enumerate(runpy.run_path(str(ROOT / "tests" / "answers" / f"{AID}.py"))
+                                                  ["WRONG"][:6]):
+        nb = pipeline.solved_submission(released, source)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+                cell.source = answer
+        notebooks[f"wrong{index}"] = nb
+    for student, nb in notebooks.items():
+        (root / "submitted" / student / AID).mkdir(parents=True)
+        nbformat.write(nb, root / "submitted" / student / AID / f"{AID}.ipynb")
+    corrupt = root / "submitted" / "corrupt" / AID / f"{AID}.ipynb"
+    corrupt.parent.mkdir(parents=True)
+    corrupt.write_text('{"cells": [ cut short')
+    return [*notebooks, "corrupt"]
+
+
+def cell_scores(root: Path) -> dict[str, dict[str, float]]:
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        return {submission.student.id: {grade.name: grade.score for grade in submission.notebooks[0].grades}
+                for submission in gradebook.assignment_submissions(AID)}
+
+
+class Cluster:
+    """A scheduler and two single-threaded workers, each a process of its own."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.processes, self.workers = folder, [], {}
+        dask = str(Path(sys.executable).parent / "dask")
+        self.scheduler_file = folder / "scheduler.json"
+        env = pipeline.environment()
+        self.processes.append(subprocess.Popen(
+            [dask, "scheduler", "--scheduler-file", str(self.scheduler_file), "--port", "0",
+             "--dashboard-address", ":0", "--no-show"], cwd=folder, env=env,
+            stdout=subprocess.DEVNULL, stderr=open(folder / "scheduler.log", "w")))
+        for name in ("w1", "w2"):
+            worker = subprocess.Popen(
+                [dask, "worker", "--scheduler-file", str(self.scheduler_file), "--nthreads", "1", "--nworkers", "1",
+                 "--no-nanny", "--memory-limit", "0", "--name", name], cwd=folder, env=env,
+                stdout=subprocess.DEVNULL, stderr=open(folder / f"{name}.log", "w"))
+            self.processes.append(worker)
+            self.workers[name] = worker
+        from distributed import Client
+
+        for _ in range(300):
+            if self.scheduler_file.exists():
+                break
+            time.sleep(0.1)
+        with Client(scheduler_file=str(self.scheduler_file), timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        self.address = json.loads(self.scheduler_file.read_text())["address"]
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    here = copy_course(tmp_path_factory.mktemp("here"))
+    students = build_class(here)
+    there = tmp_path_factory.mktemp("there")
+    shutil.copytree(here, there, dirs_exist_ok=True)
+    pipeline.grade(here)
+
+    cluster = Cluster(tmp_path_factory.mktemp("cluster"))
+    killed = threading.Event()
+
+    def kill_a_worker_mid_batch():
+        log = there / "reports" / "grading-log.jsonl"
+        while not killed.is_set():  # once a graded submission is logged, the cluster is in mid-batch
+            if log.is_file() and sum(1 for line in log.read_text().splitlines() if '"graded": true' in line) >= 1:
+                os.kill(cluster.workers["w1"].pid, signal.SIGKILL)
+                killed.set()
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_a_worker_mid_batch, daemon=True)
+    killer.start()
+    try:
+        pipeline.grade(there, scheduler=cluster.address)
+    finally:
+        killed.set()
+        cluster.stop()
+    return here, there, students, cluster
+
+
+def test_the_cluster_gives_the_scores_of_grading_here(graded):
+    here, there, students, _ = graded
+    local, remote = cell_scores(here), cell_scores(there)
+    assert set(local) == set(students) - {"corrupt"}, "every submission but the corrupt one is graded here"
+    assert remote == local
+    assert sum(local["solved"].values()) == 15 and sum(local["blank"].values()) == 0
+    assert sum(remote["cheat_transformer"].values()) == sum(remote["cheat_fake_kernel"].values()) == 0
+
+
+def test_a_worker_killed_mid_batch_loses_no_submission(graded):
+    _, there, students, cluster = graded
+    assert cluster.workers["w1"].returncode == -signal.SIGKILL, "the worker was killed while the batch ran"
+    latest = pipeline.GradingLog(there).latest()
+    assert {student for _, student in latest} == set(students), "every submission is graded or reported"
+    assert [student for (_, student), entry in latest.items() if not entry["graded"]] == ["corrupt"]
+    assert (there / "grades.csv").is_file() and (there / "feedback" / "solved" / AID).is_dir()
