@@ -86,19 +86,25 @@ for path in glob.glob(os.getcwd() + "/**/*", recursive=True):
             databases.append(path)
     except OSError:
         pass
-grader = []
+grader_processes = []
 for pid in filter(str.isdigit, os.listdir("/proc")):
     try:
         if b"grader.sandbox" in open(f"/proc/{pid}/cmdline", "rb").read():
-            grader.append(pid)
+            grader_processes.append(pid)
     except OSError:
         pass
+try:  # the instructor's package, with the checker: never importable from a student's kernel
+    import grader
+    grader_package = [grader.__file__]
+except ImportError:
+    grader_package = []
 print("RESULT " + json.dumps({
+    "grader_package": grader_package,
     "hidden_tests": files_with("BEGIN HIDDEN TESTS"),
     "solutions": files_with("BEGIN SOLUTION"),
     "classmates": files_with(MARKER),
     "gradebook": [p for p in ("../../../gradebook.db", ROOT + "/gradebook.db") if os.path.exists(p)] + databases,
-    "grader_processes": grader,
+    "grader_processes": grader_processes,
 }))
 """),
     "network": ("solved", None, """
@@ -413,7 +419,7 @@ def test_gradebook_tampering_changes_no_score(parallel):
 def test_hidden_tests_solutions_and_classmates_are_readable_without_the_sandbox(unsafe):
     graded, _ = unsafe
     found = result(graded, "peek")
-    for key in ("hidden_tests", "solutions", "classmates", "gradebook", "grader_processes"):
+    for key in ("hidden_tests", "solutions", "classmates", "gradebook", "grader_processes", "grader_package"):
         assert found[key], f"unsandboxed, the peek attack should find {key}: {found}"
     assert any(path.endswith("/notes.db") for path in found["gradebook"]), "the submitted link to the gradebook"
 

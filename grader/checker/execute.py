@@ -202,7 +202,7 @@ class CheckedExecute(Execute):
         `preprocess_cell`. `instructor` names the instructor's cells (from the gradebook when grading)."""
         NotebookClient.__init__(self, nb, None)  # fresh execution state, as nbconvert's preprocess does
         self.reset_execution_trackers()
-        self._check_assign_resources(resources or {})
+        self.resources = resources or {}
         self._sandbox = self.sandbox()
         self._workdir = Path(self.resources.get("metadata", {}).get("path") or os.getcwd())
         self.roles = cell_roles(nb, instructor)
