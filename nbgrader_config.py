@@ -48,9 +48,13 @@ from nbgrader.converters import GenerateFeedback as _Feedback  # noqa: E402
 
 # Stamp first (so the gradebook saves what students get); add the self-check cell last (after the
 # hidden tests are stripped, so it holds only visible tests).
+# ClearSolutionsInline replaces nbgrader's ClearSolutions: it also blanks `x = ...  # SOLUTION` lines.
+from nbgrader.preprocessors import ClearSolutions as _ClearSolutions  # noqa: E402
+
 c.GenerateAssignment.preprocessors = [
     "grader.release.StampColab",
-    *_Generate.class_traits()["preprocessors"].default(),
+    *("grader.release.ClearSolutionsInline" if step is _ClearSolutions else step
+      for step in _Generate.class_traits()["preprocessors"].default()),
     "grader.release.AddSelfCheck",
 ]
 # Feedback shows which hidden checks failed, with their messages, but never their code.

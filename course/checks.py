@@ -33,6 +33,14 @@ def _fail(what: str, expected: Any, got: Any, hint: str = "") -> None:
     raise AssertionError(message)
 
 
+def _unfinished(value: Any) -> bool:
+    return value is None or value is Ellipsis
+
+
+def _with_not_done(hint: str) -> str:
+    return _NOT_DONE_HINT + (f" {hint}" if hint else "")
+
+
 def _describe_type(value: Any) -> str:
     if value is None:
         return "None"
@@ -47,9 +55,7 @@ def check_type(value: Any, expected: type | tuple[type, ...], what: str, hint: s
     if isinstance(value, expected):
         return
     names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
-    if value is None or value is Ellipsis:
-        hint = _NOT_DONE_HINT + (f" {hint}" if hint else "")
-    _fail(what, names, _describe_type(value), hint)
+    _fail(what, names, _describe_type(value), _with_not_done(hint) if _unfinished(value) else hint)
 
 
 def check_shape(array: Any, expected: tuple[int | None, ...], what: str, hint: str = "") -> None:
@@ -58,7 +64,7 @@ def check_shape(array: Any, expected: tuple[int | None, ...], what: str, hint: s
     shape = getattr(array, "shape", None)
     if shape is None:
         _fail(f"{what} (shape)", f"an array of shape {expected}", _describe_type(array),
-              hint or _NOT_DONE_HINT)
+              _with_not_done(hint) if _unfinished(array) else hint or _NOT_DONE_HINT)
     shape = tuple(shape)
     matches = len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))
     if not matches:
@@ -70,7 +76,7 @@ def check_dtype(array: Any, expected: Any, what: str, hint: str = "") -> None:
     __tracebackhide__ = True  # IPython shows the test line, not this helper
     dtype = getattr(array, "dtype", None)
     if dtype is None:
-        _fail(f"{what} (dtype)", expected, _describe_type(array), hint)
+        _fail(f"{what} (dtype)", expected, _describe_type(array), _with_not_done(hint) if _unfinished(array) else hint)
     ok = np.issubdtype(dtype, expected)  # exact for concrete dtypes, kind-wise for np.floating etc.
     if not ok:
         name = getattr(expected, "__name__", str(expected))
@@ -81,7 +87,12 @@ def check_close(got: Any, expected: Any, what: str, hint: str = "",
                 rtol: float = 1e-6, atol: float = 1e-8) -> None:
     """Check values with `np.allclose`; shapes must already match (see `check_shape`)."""
     __tracebackhide__ = True  # IPython shows the test line, not this helper
-    got_array = np.asarray(got, dtype=float)
+    if _unfinished(got):
+        _fail(what, "numbers", _describe_type(got), _with_not_done(hint))
+    try:
+        got_array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        _fail(what, "numbers", _describe_type(got), hint)
     expected_array = np.asarray(expected, dtype=float)
     if got_array.shape != expected_array.shape:
         _fail(f"{what} (shape)", expected_array.shape, got_array.shape, hint)
@@ -98,8 +109,8 @@ def check_close(got: Any, expected: Any, what: str, hint: str = "",
 def check_equal(got: Any, expected: Any, what: str, hint: str = "") -> None:
     """Check `got == expected` for plain values (ints, tuples, strings)."""
     __tracebackhide__ = True  # IPython shows the test line, not this helper
-    if got is None or got is Ellipsis:
-        _fail(what, repr(expected), _describe_type(got), hint or _NOT_DONE_HINT)
+    if _unfinished(got):
+        _fail(what, repr(expected), _describe_type(got), _with_not_done(hint))
     if got != expected:
         _fail(what, repr(expected), repr(got), hint)
 
@@ -107,8 +118,8 @@ def check_equal(got: Any, expected: Any, what: str, hint: str = "") -> None:
 def check_at_least(value: float, threshold: float, what: str, hint: str = "") -> None:
     """Check a score such as an accuracy against a minimum."""
     __tracebackhide__ = True  # IPython shows the test line, not this helper
-    if value is None or value is Ellipsis:
-        _fail(what, f"at least {threshold}", _describe_type(value), hint or _NOT_DONE_HINT)
+    if _unfinished(value):
+        _fail(what, f"at least {threshold}", _describe_type(value), _with_not_done(hint))
     if not float(value) >= threshold:
         _fail(what, f"at least {threshold}", f"{float(value):.4f}", hint)
 

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from grader.pipeline import GradingError, course_root, demo, grade, release, score_table
+from grader.release import configured_repository, placeholder_warning
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "release":
             for path in release(course_root(), args.assignments):
                 print("released", path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+            if warning := placeholder_warning(configured_repository(course_root())):
+                print(warning, file=sys.stderr)
         elif args.command == "grade":
             grades_csv = grade(course_root(), workers=args.workers, unsafe=args.unsafe, scheduler=args.scheduler)
             print(score_table(grades_csv))

@@ -42,8 +42,12 @@ def client(address: str):
 
 
 def slots(address: str) -> int:
-    """How many submissions the cluster grades at once: one per worker thread."""
-    return max(1, sum(client(address).nthreads().values()))
+    """How many submissions are in flight: two per worker thread. While one waits for a worker, the other's
+    nbgrader steps (before and after execution) run here, so no worker sits idle between submissions."""
+    from distributed import Client
+
+    with Client(address, set_as_default=False, timeout="60s") as probe:  # closed: no reconnecting at shutdown
+        return 2 * max(1, sum(probe.nthreads().values()))
 
 
 def submission_files(folder: Path) -> dict[str, bytes]:

@@ -25,13 +25,14 @@ HIDDEN_MESSAGE = "flatten_images of a uint8 batch (dtype): expected uint8, got f
 # Student code that prints the source of every cell run after it (with the checker: only its own cells).
 SNOOP = "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))"
 # The wrong answer each assignment's `one_wrong` student hands in: the first of tests/answers/<aid>.py, but
-# for 05 the one that trains one epoch instead of seven (the same kind of mistake, a minute less grading).
-WRONG_ANSWER = {"05_cnn_mnist": "ex4_train_classic"}
+# for 05 section 1 left blank, whose data every later section needs: it must cost section 1's points only.
+WRONG_ANSWER = {"05_cnn_mnist": "BLANK_PREPARE"}
 
 
 def wrong_answer(aid: str) -> tuple[str, str, list[str]]:
-    wrong = runpy.run_path(str(ROOT / "tests" / "answers" / f"{aid}.py"))["WRONG"]
-    return next((answer for answer in wrong if answer[0] == WRONG_ANSWER.get(aid, answer[0])), wrong[0])
+    answers = runpy.run_path(str(ROOT / "tests" / "answers" / f"{aid}.py"))
+    wanted = answers.get(WRONG_ANSWER.get(aid, ""))
+    return next((answer for answer in answers["WRONG"] if answer[1] == wanted), answers["WRONG"][0])
 
 
 def submit(root: Path, student: str, aid: str, nb) -> None:

@@ -31,3 +31,12 @@ def classroom(tmp_path_factory):
     from classroom import graded_class
 
     return graded_class(tmp_path_factory.mktemp("classroom"))
+
+SELECTED: set[str] = set()  # assignments whose notebook-answer tests are selected (tests/test_answers.py)
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected
+def pytest_collection_modifyitems(items):
+    """Start notebook runs only for the assignments whose answer tests were selected (e.g. with -k 04_)."""
+    SELECTED.update(item.callspec.params["aid"] for item in items
+                    if item.module.__name__.endswith("test_answers") and hasattr(item, "callspec"))

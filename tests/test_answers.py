@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ASSIGNMENTS, ROOT
+from conftest import ASSIGNMENTS, ROOT, SELECTED
 from notebook_kernel import NotebookRun
 
 pytestmark = pytest.mark.slow
@@ -43,7 +43,7 @@ def executed(aid: str) -> tuple[dict, list[str], list[dict]]:
     """
     if not _runs:
         pool = ThreadPoolExecutor(max_workers=2)
-        for other in sorted(ASSIGNMENTS, reverse=True):
+        for other in sorted(SELECTED or ASSIGNMENTS, reverse=True):
             _runs[other] = pool.submit(execute, other)
         pool.shutdown(wait=False)
     return _runs[aid].result()

@@ -19,6 +19,20 @@ def test_an_unfinished_answer_is_told_to_replace_the_ellipsis():
     assert "expected ndarray, got None" in message and "replace the `...`" in message
 
 
+@pytest.mark.parametrize("check", [
+    lambda got: checks.check_type(got, np.ndarray, "f(x)", "Return an array."),
+    lambda got: checks.check_shape(got, (3,), "f(x)", "Three values."),
+    lambda got: checks.check_dtype(got, np.float32, "f(x)", "float32."),
+    lambda got: checks.check_close(got, [1.0, 2.0], "f(x)", "Close to these."),
+    lambda got: checks.check_equal(got, 3, "f(x)", "Three."),
+    lambda got: checks.check_at_least(got, 0.9, "accuracy", "Train longer."),
+])
+@pytest.mark.parametrize("blank", [None, Ellipsis])
+def test_every_check_tells_an_unfinished_answer_to_replace_the_ellipsis_and_keeps_its_hint(check, blank):
+    message = failure_message(check, blank)
+    assert "replace the `...` with your code" in message and "Hint:" in message, message
+
+
 def test_a_wrong_shape_names_both_shapes_and_the_hint():
     message = failure_message(checks.check_shape, np.zeros((2, 3)), (3, 3), "W1", "Add the bias row.")
     assert "expected (3, 3), got (2, 3)" in message and "Hint: Add the bias row." in message
@@ -54,6 +68,19 @@ def test_mnist_override_reads_a_local_npz(tmp_path, monkeypatch):
     assert x_train.shape == (3, 28, 28) and x_test.shape == (2, 28, 28) and list(y_test) == [0, 1]
 
 
+def test_mnist_for_cnn_splits_training_images_into_train_and_validation(tmp_path, monkeypatch):
+    path = tmp_path / "mini.npz"
+    np.savez(path, x_train=np.arange(5 * 28 * 28).reshape(5, 28, 28).astype(np.uint8), y_train=np.arange(5),
+             x_test=np.full((3, 28, 28), 255, np.uint8), y_test=np.arange(3))
+    monkeypatch.setenv(data.MNIST_OVERRIDE_VARIABLE, str(path))
+    subsets = data.mnist_for_cnn(n_train=3, n_validation=2, n_test=2)
+    assert subsets["x_train"].shape == (3, 28, 28, 1) and subsets["x_train"].dtype == np.float32
+    assert list(subsets["y_train"]) == [0, 1, 2] and list(subsets["y_val"]) == [3, 4] and len(subsets["x_test"]) == 2
+    assert subsets["x_test"].max() == 1.0 and subsets["x_train"].min() == 0.0
+    with pytest.raises(ValueError, match="5 training and 3 test images"):
+        data.mnist_for_cnn(n_train=4, n_validation=2)
+
+
 @pytest.mark.parametrize(("content", "expected"), [
     (None, "which is not a file"),
     (b"not a zip archive", "is not an .npz archive"),
@@ -76,6 +103,20 @@ def test_the_offline_mnist_copy_has_the_keras_layout():
     assert set(np.unique(y_test)) == set(range(10))
 
 
+def two_branch_model():
+    import keras
+
+    input_a, input_b = keras.Input(shape=(4,)), keras.Input(shape=(3,))
+    joined = keras.layers.Concatenate()([keras.layers.Dense(8)(input_a), keras.layers.Dense(5)(input_b)])
+    return keras.Model([input_a, input_b], keras.layers.Dense(1, activation="sigmoid")(joined))
+
+
+def small_sequential():
+    import keras
+
+    return keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dense(1)])
+
+
 def test_every_plot_helper_returns_a_figure():
     rng = np.random.default_rng(0)
     points, labels = rng.normal(size=(30, 2)), np.arange(30) % 2
@@ -90,9 +131,27 @@ def test_every_plot_helper_returns_a_figure():
         plots.line_curves({"loss": [3, 2, 1]}),
         plots.training_history(history),
         plots.confusion_heatmap(np.eye(3, dtype=int) * 5),
+        plots.nested_sets(["AI", "machine learning", "deep learning"], notes=["a", "b", "c"]),
+        plots.neuron_diagram([0.5, -1.0, 2.0], 0.25, activation="tanh"),
+        plots.layer_diagram(4, 5, activation="ReLU", weights=rng.normal(size=(5, 4))),
+        plots.output_map(lambda grid: 1 / (1 + np.exp(-grid[:, 0])), points, labels),
+        plots.accuracy_vs_parameters({"MLP": (101_770, 0.95), "CNN": (56_714, 0.98)}),
+        plots.window_positions(7, 3),
+        plots.function_curves([0.1, 0.5, 1.0], {"-log p": [2.3, 0.69, 0.0]}),
+        plots.curve_panels({"optimizers": {"sgd": [1.0, 0.8]}, "rates": {"3.0": [1.0, float("nan")]}}, log_y=True),
+        plots.model_graph(two_branch_model()),
+        plots.model_graph(small_sequential()),
     ]
     assert all(isinstance(figure, go.Figure) for figure in figures)
     assert {trace.name for trace in figures[7].data} == set(history)
+    arrows = [[a for a in figure.layout.annotations if a.showarrow] for figure in figures[-2:]]
+    assert [len(a) for a in arrows] == [5, 2]  # one arrow per tensor: 2 inputs -> 2 Dense -> Concatenate -> Dense
+
+
+def test_window_positions_has_one_row_per_output_value():
+    figure = plots.window_positions(7, 3, [("valid", 1), ("valid", 2), ("same", 1), ("same", 2)])
+    assert [len(trace.z) for trace in figure.data] == [5, 3, 7, 4]  # = conv_output_size for each layout
+    assert [len(trace.x) for trace in figure.data] == [7, 7, 9, 9]  # "same" adds a pixel of zeros each side
 
 
 def test_training_history_without_metrics_explains_what_to_pass():

@@ -10,7 +10,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from grader.checker.execute import CheckedExecute
 from grader.feedback import NOTE, HideHiddenTests
-from grader.release import AddSelfCheck, StampColab
+from conftest import ROOT
+from grader.release import (PLACEHOLDER_REPOSITORY, AddSelfCheck, ClearSolutionsInline, StampColab,
+                            blank_inline_solution, configured_repository, placeholder_warning)
 
 RESOURCES = {"nbgrader": {"assignment": "07_demo", "notebook": "07_demo"}}
 SETUP = ('if "google.colab" in sys.modules:\n'
@@ -52,6 +54,43 @@ def test_stamping_twice_leaves_one_badge():
 def test_a_repository_that_is_not_owner_slash_name_is_refused_with_what_to_set():
     with pytest.raises(ValueError, match="COURSE_REPOSITORY"):
         StampColab(repository="not a repository").preprocess(notebook(), RESOURCES)
+
+
+def test_the_placeholder_repository_gets_a_warning_that_says_what_to_set(caplog):
+    stamp = StampColab(repository=PLACEHOLDER_REPOSITORY)
+    with caplog.at_level("WARNING", logger=stamp.log.name):
+        stamp.preprocess(notebook(), RESOURCES)
+    assert "COURSE_REPOSITORY" in caplog.text and "nbgrader_config.py" in caplog.text
+    assert placeholder_warning("ann/dlb") is None
+
+
+def test_make_release_reads_the_repository_from_the_course_config():
+    assert configured_repository(ROOT) == PLACEHOLDER_REPOSITORY  # what the course ships with, until set
+
+
+@pytest.mark.parametrize(("line", "blank"), [
+    ("W1 = np.array([[1, 2], [3, 4]])  # SOLUTION", "W1 = ..."),
+    ("    w, b = train(X, y)  # SOLUTION", "    w, b = ..."),
+    ("total += step(x) # SOLUTION", "total += ..."),
+    ("config['rate'] = 0.1  # SOLUTION", "config['rate'] = ..."),
+    ("    return np.maximum(0, x)  # SOLUTION", "    return ..."),
+    ("model.fit(x, y, epochs=3)  # SOLUTION", "..."),
+    ("print(a == b)  # SOLUTION", "..."),
+    ("x = 1  # not a solution", "x = 1  # not a solution"),
+])
+def test_an_inline_solution_line_keeps_what_it_defines(line, blank):
+    assert blank_inline_solution(line) == blank
+
+
+def test_inline_solutions_and_solution_blocks_are_both_cleared():
+    cell = nbgrader_cell("W1 = np.eye(2)  # SOLUTION\nb1 = np.zeros(2)  # SOLUTION\nprint(W1 @ [1, 1] + b1)",
+                         "ex1_weights", solution=True)
+    block = nbgrader_cell("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", "ex2_f",
+                          solution=True)
+    nb, _ = ClearSolutionsInline(code_stub={"python": "..."}).preprocess(new_notebook(cells=[cell, block]),
+                                                                        {"language": "python"})
+    assert nb.cells[0].source == "W1 = ...\nb1 = ...\nprint(W1 @ [1, 1] + b1)"
+    assert nb.cells[1].source == "def f(x):\n    ..."
 
 
 def test_the_self_check_cell_reruns_the_test_cells_by_exercise():

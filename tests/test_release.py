@@ -44,7 +44,7 @@ def test_release_is_blank_where_solutions_were(aid, fresh_release):
     for cell in source.cells:
         if nbgrader_meta(cell).get("solution"):
             blank = released[nbgrader_meta(cell)["grade_id"]].source
-            assert any(line.strip() == "..." for line in blank.splitlines()), \
+            assert any(line.strip() == "..." or line.rstrip().endswith(" ...") for line in blank.splitlines()), \
                 f"{nbgrader_meta(cell)['grade_id']}: no `...` where the solution was:\n{blank}"
 
 
@@ -62,6 +62,20 @@ def test_release_has_no_solution_hidden_test_or_output(aid, fresh_release):
                 assert line not in release_sources, f"{aid}: release leaks the line {line!r}"
     for cell in release["cells"]:
         assert not cell.get("outputs") and cell.get("execution_count") is None, f"{aid}: a release cell has output"
+
+
+# Words that only make sense to the instructor: where a threshold was measured, "the solution above".
+INSTRUCTOR_NOTES = re.compile(r"scripts/|measure_0\d|solution above|reference design|measured for the|instructor",
+                              re.IGNORECASE)
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_release_has_no_instructor_notes(aid, fresh_release):
+    """Instructor notes belong in hidden-test blocks or the solution, which the release strips."""
+    release = read(fresh_release / aid / f"{aid}.ipynb")
+    found = [(index, line.strip()) for index, cell in enumerate(release.cells)
+             for line in cell.source.splitlines() if INSTRUCTOR_NOTES.search(line)]
+    assert not found, f"{aid}: the release shows instructor notes (cell, line): {found}"
 
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)

@@ -107,10 +107,10 @@ def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None =
     Every worker is a process of its own that loads nbgrader once and grades one submission at a time
     (each in a sandbox, unless `unsafe`); they share the gradebook, and a submission whose gradebook write
     met another one's ("database is locked") is graded again. With a Dask `scheduler`, the kernels run on
-    the cluster's workers and there is one local worker per cluster thread (default). Returns the problems,
-    one per submission that could not be graded, and calls `record` with what happened to each submission
-    (assignment, student, graded, seconds, attempts, problem). Raises SandboxUnavailable before grading
-    anything if the sandbox cannot run.
+    the cluster's workers and there are two local workers per cluster thread (default; distributed.slots).
+    Returns the problems, one per submission that could not be graded, and calls `record` with what happened
+    to each submission (assignment, student, graded, seconds, attempts, problem). Raises SandboxUnavailable
+    before grading anything if the sandbox cannot run.
     """
     if not jobs:
         return []

@@ -306,3 +306,97 @@ def train_perceptron(X, y, epochs=10, eta=0.1):
     return w, b
 ''', ["ex8_predict"]),
 ]
+
+# Variants that pin what the specification says about inputs, dtypes and defaults.
+_ACTIVATIONS = '''
+def step(z):
+    return np.where(np.asarray(z) > 0, 1.0, 0.0)
+
+
+def relu(z):
+    RELU
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def tanh(z):
+    return np.tanh(np.asarray(z, dtype=float))
+'''
+
+_PERCEPTRON = '''
+def perceptron_predict(X, w, b):
+    return (X @ w + b > 0).astype(int)
+
+
+def train_perceptron(X, y, epochs=EPOCHS, eta=0.1):
+    LABELS
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    for _ in range(epochs):
+        for x_i, y_i in zip(X, y):
+            UPDATE
+    return w, b
+'''
+_RULE_01 = ("error = y_i - int(np.dot(w, x_i) + b > 0)\n"
+            "            w = w + eta * error * x_i\n"
+            "            b = b + eta * error")
+
+
+def perceptron(epochs="10", labels="pass", update=_RULE_01):
+    return _PERCEPTRON.replace("EPOCHS", epochs).replace("LABELS", labels).replace("UPDATE", update)
+
+
+RIGHT += [
+    # the plain formulas, without np.asarray: numpy functions accept Python numbers and integer arrays
+    ("ex2_activations", '''
+def step(z):
+    return np.heaviside(z, 0.0)
+
+
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def tanh(z):
+    return np.tanh(z)
+'''),
+    ("ex3_softmax", '''
+def softmax(z):
+    """A copy first, then in-place steps on the copy: the caller's array stays as it was."""
+    z = np.array(z, dtype=float)
+    z -= z.max(axis=-1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=-1, keepdims=True)
+    return z
+'''),
+    ("ex8_perceptron", perceptron()),
+]
+
+WRONG += [
+    # ReLU written into the caller's array
+    ("ex2_activations", _ACTIVATIONS.replace("RELU", "z = np.asarray(z, dtype=float)\n    z[z < 0] = 0.0\n    return z"),
+     ["ex2_relu"]),
+    # np.maximum(z, 0) keeps integers as integers: the spec asks for floats
+    ("ex2_activations", _ACTIVATIONS.replace("RELU", "return np.maximum(z, 0)"), ["ex2_relu"]),
+    # softmax that subtracts the maximum in place, changing the caller's scores
+    ("ex3_softmax", '''
+def softmax(z):
+    z = np.asarray(z, dtype=float)
+    z -= np.max(z, axis=-1, keepdims=True)
+    exps = np.exp(z)
+    return exps / np.sum(exps, axis=-1, keepdims=True)
+''', ["ex3_softmax_stable"]),
+    # another default number of epochs than the specification's 10
+    ("ex8_perceptron", perceptron(epochs="100"), ["ex8_update_rule"]),
+    # labels turned into -1/+1 in the caller's array (the same updates otherwise)
+    ("ex8_perceptron", perceptron(labels="y[y == 0] = -1", update=(
+        "if (1 if np.dot(w, x_i) + b > 0 else -1) != y_i:\n"
+        "                w = w + eta * y_i * x_i\n"
+        "                b = b + eta * y_i")), ["ex8_update_rule"]),
+]

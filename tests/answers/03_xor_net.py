@@ -430,3 +430,54 @@ def build_mlp(activation):
     ])
 ''', ["ex6_keras_layers"]),
 ]
+
+# Variants that pin what the specifications say: copies, when losses are recorded, one generator, defaults,
+# and any Keras model.
+_XOR_BACKWARD = '''
+
+def backward(Xb, y, h, y_pred, w2):
+    n = len(Xb)
+    delta_out = (y_pred - y) * y_pred * (1 - y_pred) / n
+    grad_w2 = h.T @ delta_out
+    delta_hidden = (delta_out @ w2.T) * h * (1 - h)
+    return Xb.T @ delta_hidden, grad_w2
+'''
+
+RIGHT += [
+    ("ex6_build_mlp", '''
+def build_mlp(activation):
+    """The Functional API: the same layers, called on a symbolic input."""
+    inputs = keras.Input(shape=(64,))
+    hidden = keras.layers.Dense(32, activation=activation)(inputs)
+    hidden = keras.layers.Dense(16, activation=activation)(hidden)
+    outputs = keras.layers.Dense(10, activation="softmax")(hidden)
+    return keras.Model(inputs, outputs)
+'''),
+]
+
+WRONG += [
+    # updates the caller's w1 and w2 in place (no copies)
+    ("ex1_xor", _XOR_FORWARD + _XOR_BACKWARD + _XOR_TRAIN.replace("w1, w2 = w1.copy(), w2.copy()", "pass"),
+     ["ex1_train"]),
+    # records each loss after that epoch's update instead of before
+    ("ex1_xor", _XOR_FORWARD + _XOR_BACKWARD + '''
+
+def train_xor(Xb, y, w1, w2, eta, epochs):
+    w1, w2 = w1.copy(), w2.copy()
+    losses = []
+    for _ in range(epochs):
+        h, y_pred = forward(Xb, w1, w2)
+        grad_w1, grad_w2 = backward(Xb, y, h, y_pred, w2)
+        w1 -= eta * grad_w1
+        w2 -= eta * grad_w2
+        losses.append(half_mse(forward(Xb, w1, w2)[1], y))
+    return w1, w2, losses
+''', ["ex1_train"]),
+    # a fresh generator for every layer instead of one generator for all
+    ("ex2_network", _network().replace("self.W = [rng.normal(size=(n_in + 1, n_out))",
+                                       "self.W = [np.random.default_rng(seed).normal(size=(n_in + 1, n_out))"),
+     ["ex2_init"]),
+    # another default learning rate than the specification's eta=0.5
+    ("ex2_network", _network().replace("def __init__(self, layers, eta=0.5, seed=0):",
+                                       "def __init__(self, layers, eta=0.1, seed=0):"), ["ex2_init"]),
+]
