@@ -164,6 +164,8 @@ WRONG = [
     ("ex1_prepare", PREPARE_WRONG.format(body="(images / 255)[..., np.newaxis]"), ["ex1_prepare_shape"]),
     # Padding ignored: 'same' computed like 'valid'.
     ("ex2_sizes", sizes(size="return (n - k) // stride + 1"), ["ex2_size_examples", "ex2_size_keras"]),
+    # 'same' rounded up with np.ceil: right sizes, but floats where the spec asks for an int.
+    ("ex2_sizes", sizes(size=SIZE_RIGHT.replace("-(-n // stride)", "np.ceil(n / stride)")), ["ex2_size_examples"]),
     # Stride ignored for 'same' padding.
     ("ex2_sizes", sizes(size=SIZE_RIGHT.replace("-(-n // stride)", "n")), ["ex2_size_keras"]),
     # The input channels are forgotten.
