@@ -53,5 +53,5 @@ bench: install  ## print run time, peak memory and autograde time of every noteb
 	$(BIN)/python scripts/bench_notebooks.py --json build/bench-notebooks.json
 	$(BIN)/python scripts/bench_grading.py --notebooks build/bench-notebooks.json
 
-colab-check:  ## run the notebooks and answer variants on Colab's TensorFlow/Keras/numpy versions (.venv-colab)
+colab-check:  ## run all notebooks and answer variants on Colab's Python 3.13, TensorFlow, Keras and numpy (.venv-colab)
 	bash scripts/check_colab_stack.sh
