@@ -1,7 +1,7 @@
 """Submissions as they really arrive: each function turns a solved notebook into one intake case.
 
 Every case returns {relative file path: file content (a notebook node, or bytes)} for one student's
-folder submitted/<student>/<aid>/, and the score the case deserves ("full", "zero", or a number).
+folder submitted/<student>/<aid>/, and the score the case deserves ("full", ("full minus", points) or "set aside").
 """
 from __future__ import annotations
 
@@ -189,7 +189,7 @@ def wrong_answer_with_metadata_stripped(nb):
     for cell in notebook.cells:
         if cell.source.startswith("def flatten_images"):
             cell.source = "def flatten_images(images):\n    return images.transpose(0, 2, 1).reshape(len(images), -1)\n"
-    return files, 14
+    return files, ("full minus", 1)  # ex2_flatten_values
 
 
 def loops_forever(nb):
@@ -197,7 +197,7 @@ def loops_forever(nb):
     nb = copy.deepcopy(nb)
     index = _cells_with(nb, grade_id="ex2_flatten")[0]
     nb.cells[index].source = "def flatten_images(images):\n    while True:\n        pass\n"
-    return {f"{AID}.ipynb": nb}, 13
+    return {f"{AID}.ipynb": nb}, ("full minus", 2)  # the two flatten test cells
 
 
 CASES += [wrong_answer_with_metadata_stripped, loops_forever]

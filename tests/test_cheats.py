@@ -14,7 +14,7 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 import cheats
-from classroom import submit
+from classroom import submit, with_answer
 from conftest import ASSIGNMENTS
 from course_copy import copy_course
 from grader import pipeline
@@ -32,6 +32,12 @@ c.Autograde.autograde_preprocessors = _Stock.class_traits()["autograde_preproces
 CASES = [(name, aid) for name, cheat in cheats.CHEATS.items() for aid in cheat.assignments if aid in ASSIGNMENTS]
 
 
+# Where the blank release gives a cheat nothing to work on in-kernel (every check there tests the type first),
+# its control starts from a wrong answer of the right type and shape instead: the cheat must raise its score.
+WRONG_BASES = {"patched_numpy": ("01_tensors", "ex5_greyscale",
+                                 "def to_greyscale(images):\n    return images.mean(axis=-1)\n")}
+
+
 def grade_in_kernel(root, cases, blanks: tuple[str, ...]) -> list[str]:
     ids = sorted({aid for _, aid in cases})
     for released in pipeline.release(root, ids):
@@ -40,8 +46,14 @@ def grade_in_kernel(root, cases, blanks: tuple[str, ...]) -> list[str]:
         if aid in blanks:
             submit(root, "blank", aid, blank)
         for name, cheat_aid in cases:
-            if cheat_aid == aid:
-                submit(root, name, aid, cheats.attacked(blank, cheats.CHEATS[name]))
+            if cheat_aid != aid:
+                continue
+            base = blank
+            if name in WRONG_BASES:
+                source = root / "source" / aid / f"{aid}.ipynb"
+                base = with_answer(pipeline.solved_submission(released, source), *WRONG_BASES[name][1:])
+                submit(root, f"{name}_base", aid, base)
+            submit(root, name, aid, cheats.attacked(base, cheats.CHEATS[name]))
     return pipeline.autograde(root, ids, unsafe=True)
 
 
@@ -55,6 +67,12 @@ def score(root, aid, student) -> float | None:
         if not notebook.grades or any(grade.auto_score is None for grade in notebook.grades):
             return None
         return notebook.score
+
+
+def cell_scores(root, aid, student) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        notebook = gradebook.find_submission_notebook(aid, aid, student)
+        return {grade.name: grade.score for grade in notebook.grades}
 
 
 @pytest.fixture(scope="module")
@@ -95,5 +113,10 @@ def test_the_cheat_works_when_the_tests_run_in_the_students_kernel(in_kernel, na
     if name == "exit_kernel":
         assert score(root, aid, name) is None, "stock nbgrader cannot grade a notebook whose kernel exits"
         assert any(problem.startswith(f"{aid}: {name} could not be graded") for problem in problems)
+    elif name in WRONG_BASES:  # the cells the wrong answer fails: the cheat must win marks there
+        base, attacked = cell_scores(root, aid, f"{name}_base"), cell_scores(root, aid, name)
+        failed = [cell for cell, points in base.items() if points == 0]
+        assert failed and sum(attacked[cell] for cell in failed) > 0, \
+            f"{name} did not raise the score of {failed} in {aid} graded the old way: {attacked}"
     else:
         assert (score(root, aid, name) or 0) > 0, f"{name} did not raise the score in {aid} graded the old way"

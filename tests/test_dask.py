@@ -136,7 +136,9 @@ def test_the_cluster_gives_the_scores_of_grading_here(graded):
     local, remote = cell_scores(here), cell_scores(there)
     assert set(local) == set(students) - {"corrupt"}, "every submission but the corrupt one is graded here"
     assert remote == local
-    assert sum(local["solved"].values()) == 15 and sum(local["blank"].values()) == 0
+    full = sum(cell.metadata["nbgrader"].get("points", 0) for cell in nbformat.read(
+        ROOT / "source" / AID / f"{AID}.ipynb", as_version=4).cells if cell.metadata.get("nbgrader", {}).get("grade"))
+    assert sum(local["solved"].values()) == full and sum(local["blank"].values()) == 0
     assert sum(remote["cheat_transformer"].values()) == sum(remote["cheat_fake_kernel"].values()) == 0
 
 

@@ -98,52 +98,6 @@ WRONG = [
     ("ex6_slicing", slicing(select="images[digit]"), ["ex6_select_digit"]),
 ]
 
-_DEVICES = '''
-def device_names(device_type=None):
-    return {names}
-
-
-def device_kind(device):
-    return {kind}
-'''
-
-
-def devices(names="[d.name for d in tf.config.list_physical_devices(device_type)]",
-            kind="':'.join(device.split(':')[-2:])"):
-    return _DEVICES.format(names=names, kind=kind)
-
-
-RIGHT += [
-    ("ex7_devices", r'''
-import re
-
-
-def device_names(device_type=None):
-    found = tf.config.list_physical_devices() if device_type is None else tf.config.list_physical_devices(device_type)
-    names = []
-    for device in found:
-        names.append(str(device.name))
-    return names
-
-
-def device_kind(device):
-    kind, number = re.search(r"([A-Za-z_]+):(\d+)$", device).groups()
-    return kind + ":" + number
-'''),
-    ("ex7_devices", devices(kind="device.rsplit(':', 2)[1] + ':' + device.rsplit(':', 2)[2]")),
-]
-
-WRONG += [
-    # the PhysicalDevice objects instead of their names
-    ("ex7_devices", devices(names="list(tf.config.list_physical_devices(device_type))"), ["ex7_device_names"]),
-    # device_type ignored: the GPU list holds the CPU
-    ("ex7_devices", devices(names="[d.name for d in tf.config.list_physical_devices()]"), ["ex7_device_names"]),
-    # the type only, without the number
-    ("ex7_devices", devices(kind="device.split(':')[-2]"), ["ex7_device_kind"]),
-    # assumes a one-digit number at the end of the name
-    ("ex7_devices", devices(kind="device[-5:]"), ["ex7_device_kind"]),
-]
-
 WRONG += [
     # the spec asks for numpy arrays: a list of the series is not one tensor
     ("ex1_build", build(stack="list(series)"), ["ex1_stack_series"]),

@@ -205,3 +205,49 @@ WRONG = [
                                                              'loss="categorical_crossentropy"'),
      ["ex6_my_shapes", "ex6_my_accuracy"]),
 ]
+
+_DEVICES = '''
+def device_names(device_type=None):
+    return {names}
+
+
+def device_kind(device):
+    return {kind}
+'''
+
+
+def devices(names="[d.name for d in tf.config.list_physical_devices(device_type)]",
+            kind="':'.join(device.split(':')[-2:])"):
+    return _DEVICES.format(names=names, kind=kind)
+
+
+RIGHT += [
+    ("ex8_devices", r'''
+import re
+
+
+def device_names(device_type=None):
+    found = tf.config.list_physical_devices() if device_type is None else tf.config.list_physical_devices(device_type)
+    names = []
+    for device in found:
+        names.append(str(device.name))
+    return names
+
+
+def device_kind(device):
+    kind, number = re.search(r"([A-Za-z_]+):(\d+)$", device).groups()
+    return kind + ":" + number
+'''),
+    ("ex8_devices", devices(kind="device.rsplit(':', 2)[1] + ':' + device.rsplit(':', 2)[2]")),
+]
+
+WRONG += [
+    # the PhysicalDevice objects instead of their names
+    ("ex8_devices", devices(names="list(tf.config.list_physical_devices(device_type))"), ["ex8_device_names"]),
+    # device_type ignored: the GPU list holds the CPU
+    ("ex8_devices", devices(names="[d.name for d in tf.config.list_physical_devices()]"), ["ex8_device_names"]),
+    # the type only, without the number
+    ("ex8_devices", devices(kind="device.split(':')[-2]"), ["ex8_device_kind"]),
+    # assumes a one-digit number at the end of the name
+    ("ex8_devices", devices(kind="device[-5:]"), ["ex8_device_kind"]),
+]
