@@ -227,7 +227,8 @@ def output_map(predict: Callable[[np.ndarray], np.ndarray], features: np.ndarray
                                      ["circle", "x", "diamond", "square"]):
         chosen = features[labels == value]
         fig.add_trace(go.Scatter(x=chosen[:, 0], y=chosen[:, 1], mode="markers", name=f"class {value:g}",
-                                 marker=dict(size=15, color=colour, symbol=symbol, line=dict(color="black", width=1.5))))
+                                 marker=dict(size=15, color=colour, symbol=symbol,
+                                             line=dict(color="black", width=1.5))))
     fig.update_layout(title=title, xaxis_title="x1", yaxis_title="x2", width=620, height=560,
                       legend=dict(orientation="h", y=-0.15))
     fig.update_yaxes(scaleanchor="x")

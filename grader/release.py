@@ -16,8 +16,8 @@ from nbgrader.preprocessors import ClearSolutions
 from nbformat.v4 import new_code_cell
 from traitlets import Bool, Unicode
 
-__all__ = ["AddSelfCheck", "ClearSolutionsInline", "blank_inline_solution", "PLACEHOLDER_REPOSITORY", "StampColab", "badge_markdown", "configured_repository", "install_command",
-           "placeholder_warning"]
+__all__ = ["PLACEHOLDER_REPOSITORY", "AddSelfCheck", "ClearSolutionsInline", "StampColab", "badge_markdown",
+           "blank_inline_solution", "configured_repository", "install_command", "placeholder_warning"]
 
 # What nbgrader_config.py ships with: a repository that does not exist, until a course sets its own.
 PLACEHOLDER_REPOSITORY = "deep-learning-basics/deep-learning-basics"
@@ -74,6 +74,8 @@ def blank_inline_solution(line: str) -> str:
 class ClearSolutionsInline(ClearSolutions):
     """nbgrader's ClearSolutions, plus Otter-style `# SOLUTION` lines (see the module docstring)."""
 
+    # nbgrader has no public hook for this: preprocess_cell stubs a whole solution cell unless this method
+    # reports a replaced region, so inline lines must be counted here.
     def _replace_solution_region(self, cell, language):
         lines = cell.source.split("\n")
         blanked = [blank_inline_solution(line) for line in lines]
