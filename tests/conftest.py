@@ -32,6 +32,7 @@ def classroom(tmp_path_factory):
 
     return graded_class(tmp_path_factory.mktemp("classroom"))
 
+
 SELECTED: set[str] = set()  # assignments whose notebook-answer tests are selected (tests/test_answers.py)
 
 
