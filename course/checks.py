@@ -17,6 +17,8 @@ __all__ = [
     "check_dtype",
     "check_equal",
     "check_layers",
+    "check_reports_accuracy",
+    "check_reports_metric",
     "check_shape",
     "check_type",
     "self_check",
@@ -155,6 +157,41 @@ def check_layers(model: Any, expected: Iterable[tuple], what: str = "model") -> 
             got_activation = getattr(getattr(layer, "activation", None), "__name__", None)
             if got_activation != activation:
                 _fail(f"{where}: activation", activation, got_activation)
+
+
+def check_reports_metric(model: Any, x: Any, y: Any, expected: float, metric: str, what: str,
+                         hint: str = "") -> None:
+    """Check that `model.evaluate(x, y)` reports, besides the loss, a metric whose value is `expected`.
+
+    The test computes `expected` itself from the model's own predictions, so any spelling of the metric
+    passes ("accuracy", "acc", keras.metrics.BinaryAccuracy(), ...); `metric` names it in the message.
+    """
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
+    if _unfinished(model) or not callable(getattr(model, "evaluate", None)):
+        _fail(what, "a compiled Keras model", _describe_type(model), _with_not_done(hint))
+    try:
+        results = model.evaluate(x, y, verbose=0, return_dict=True)
+    except Exception as error:  # noqa: BLE001 (whatever Keras raises, the student needs its message)
+        _fail(f"{what}: model.evaluate", "it to run", f"{type(error).__name__}: {error}", hint)
+    reported = {name: float(value) for name, value in results.items() if name != "loss"}
+    if not any(np.isclose(value, expected, rtol=1e-4, atol=1e-6) for value in reported.values()):
+        shown = ", ".join(f"{name} = {value:.4f}" for name, value in reported.items()) or "the loss only"
+        _fail(what, f"{metric} ({expected:.4f}) among the metrics model.evaluate reports", shown, hint)
+
+
+def check_reports_accuracy(model: Any, x: Any, y: Any, what: str, hint: str = "") -> None:
+    """Check that `model.evaluate(x, y)` reports the model's accuracy on `x` and the integer labels `y`.
+
+    The accuracy is computed here from `model.predict(x)`: a single (sigmoid) output means class 1 above 0.5,
+    several (softmax) outputs the class with the largest one.
+    """
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
+    if _unfinished(model) or not callable(getattr(model, "predict", None)):
+        _fail(what, "a compiled Keras model", _describe_type(model), _with_not_done(hint))
+    predicted = np.asarray(model.predict(x, verbose=0))
+    classes = (predicted[:, 0] > 0.5).astype(int) if predicted.shape[-1] == 1 else np.argmax(predicted, axis=-1)
+    accuracy = float(np.mean(classes == np.asarray(y).reshape(-1)))
+    check_reports_metric(model, x, y, accuracy, "the accuracy", what, hint)
 
 
 def self_check(namespace: dict, tests: list[tuple[str, str, str]]) -> None:

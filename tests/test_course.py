@@ -59,6 +59,51 @@ def test_threshold_and_equality_checks():
     assert "expected 61, got 51" in failure_message(checks.check_equal, 51, 61, "count_params([4, 10, 1])")
 
 
+def _compiled(metrics, outputs=1, loss="binary_crossentropy"):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    activation = "sigmoid" if outputs == 1 else "softmax"
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(outputs, activation=activation)])
+    model.compile(optimizer="adam", loss=loss, metrics=metrics)
+    return model
+
+
+@pytest.mark.parametrize(("metrics", "outputs", "loss"), [
+    (["accuracy"], 1, "binary_crossentropy"), (["acc"], 1, "binary_crossentropy"),
+    ("keras.metrics.BinaryAccuracy()", 1, "binary_crossentropy"),
+    (["accuracy"], 3, "sparse_categorical_crossentropy"),
+    ("keras.metrics.SparseCategoricalAccuracy()", 3, "sparse_categorical_crossentropy"),
+])
+def test_does_any_spelling_of_an_accuracy_metric_pass(metrics, outputs, loss):
+    import keras
+
+    if isinstance(metrics, str):
+        metrics = [eval(metrics, {"keras": keras})]
+    x = np.random.default_rng(1).normal(size=(64, 2))
+    checks.check_reports_accuracy(_compiled(metrics, outputs, loss), x, (x[:, 0] > 0).astype(int), "model")
+
+
+@pytest.mark.parametrize("metrics", [None, ["mae"], ["auc"]])
+def test_is_a_model_without_an_accuracy_metric_told_what_it_reports(metrics):
+    x = np.random.default_rng(1).normal(size=(64, 2))
+    message = failure_message(checks.check_reports_accuracy, _compiled(metrics), x, (x[:, 0] > 0).astype(int),
+                              "build_model()", "Compile with metrics=['accuracy'].")
+    assert "the accuracy (" in message and "Hint: Compile with metrics=['accuracy']." in message, message
+    assert ("the loss only" in message) == (metrics is None), message
+
+
+def test_does_the_metric_check_compare_the_value_the_test_computed():
+    model = _compiled(["mae"], loss="mse")
+    x = np.random.default_rng(2).normal(size=(32, 2))
+    y = x[:, 0]
+    checks.check_reports_metric(model, x, y, float(np.mean(np.abs(model.predict(x, verbose=0)[:, 0] - y))),
+                                "the mean absolute error", "model")
+    assert "the mean absolute error (" in failure_message(checks.check_reports_metric, model, x, y, 123.0,
+                                                           "the mean absolute error", "model")
+    assert "replace the `...`" in failure_message(checks.check_reports_metric, None, x, y, 1.0, "the MAE", "model")
+
+
 def test_mnist_override_reads_a_local_npz(tmp_path, monkeypatch):
     path = tmp_path / "mini.npz"
     np.savez(path, x_train=np.zeros((3, 28, 28), np.uint8), y_train=np.arange(3),
