@@ -123,3 +123,20 @@ def test_unsafe_grading_starts_no_sandbox_and_grading_sees_only_the_runtime(tmp_
     assert any(path.endswith("/course") for path in inside), "the student-side helpers are visible"
     assert not any(path.endswith("/grader") for path in inside), "the grader is added for the checker only"
     assert env["HOME"] == "/home/student" and "COURSE_CHANNEL_FD" not in env
+
+
+def test_do_submissions_graded_at_once_share_the_cores_among_their_tensorflow_threads(tmp_path, monkeypatch):
+    from grader.sandbox import pool
+
+    monkeypatch.setattr(pool, "_cores", lambda: 8)
+    for name in pool.TF_THREADS:
+        monkeypatch.delenv(name, raising=False)
+    assert pool.tensorflow_threads(1) == {}, "one submission at a time keeps TensorFlow's default"
+    assert pool.tensorflow_threads(4) == {name: "2" for name in pool.TF_THREADS}
+    assert pool.tensorflow_threads(16) == {name: "1" for name in pool.TF_THREADS}
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "3")
+    assert pool.tensorflow_threads(4)["TF_NUM_INTRAOP_THREADS"] == "3", "a setting in the environment wins"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TF_NUM_INTEROP_THREADS", "1")
+    _, env = CheckedExecute()._visible()
+    assert env["TF_NUM_INTRAOP_THREADS"] == "3" and env["TF_NUM_INTEROP_THREADS"] == "1", "the kernels get them"

@@ -77,7 +77,8 @@ class CheckedExecute(Execute):
                            ).tag(config=True)
     pass_env = List(Unicode(), [
         "NBGRADER_EXECUTION", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND", "COURSE_MNIST_NPZ",
-        "OMP_NUM_THREADS", "PYTHONHASHSEED", "LANG", "LC_ALL", "TZ", "MPLBACKEND",
+        "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "PYTHONHASHSEED", "LANG", "LC_ALL",
+        "TZ", "MPLBACKEND",
     ], help="Environment variables the kernels get from the grader's (all others are dropped).").tag(config=True)
     extra_env = Dict(help="Environment variables to set in both sandboxes.").tag(config=True)
     scheduler = Unicode("", help="Address of a Dask scheduler (tcp://host:8786, tls://...): run the kernels on its "
