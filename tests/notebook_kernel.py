@@ -3,9 +3,10 @@
 The notebook runs through the grader's own Execute step (grader.checker.execute.CheckedExecute, without the
 sandbox): the student's cells in one kernel, the setup and test cells in the checker, joined by the same
 wire as in `nbgrader autograde`. Both kernels stay alive. A variant replaces the source of one solution
-cell; only the code cells from that solution cell to the last test cell of its `## ` section are re-run, and
-the test cells among them are scored the way nbgrader scores them (an error, or stderr that nbgrader_config.py does
-not ignore, scores 0).
+cell; then, of the code cells up to the last test cell of its `## ` section, only those that depend on it run
+again (tests/cell_deps.py: the test cells that read what it defines, and the cells they need), and the test
+cells among them are scored the way nbgrader scores them (an error, or stderr that nbgrader_config.py does
+not ignore, scores 0). A test cell that reads nothing the variant can change keeps its score.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import nbformat
 from nbgrader.utils import determine_grade, is_grade, is_solution
 from traitlets.config.loader import PyFileConfigLoader
 
+from cell_deps import dependent_cells, names
 from grader.checker.cells import instructor_cells_from_notebook
 from grader.checker.execute import CheckedExecute
 
@@ -56,11 +58,16 @@ def failure_text(cell) -> str:
 class NotebookRun:
     """A notebook executed top to bottom, student's kernel and checker, both alive for variants."""
 
-    def __init__(self, path: Path, timeout: int = 600):
+    def __init__(self, path: Path, timeout: int = 600, env: dict[str, str] | None = None):
         self.path = Path(path)
         self.nb = nbformat.read(self.path, as_version=4)
         self.instructor = instructor_cells_from_notebook(self.nb)
-        self.step = CheckedExecute(unsafe=True, timeout=timeout, wall_time_limit=3600)
+        self.step = CheckedExecute(unsafe=True, timeout=timeout, wall_time_limit=3600, extra_env=env or {})
+        # Names no call changes: what the read-only cells (the setup) bind, and every function or class defined.
+        code = [cell for cell in self.nb.cells if cell.cell_type == "code"]
+        self.stable = set().union(*(names(cell.source).binds for cell in code
+                                    if cell.metadata.get("nbgrader", {}).get("locked") and not is_grade(cell)),
+                                  *(names(cell.source).defines for cell in code))
         self.resources = {"metadata": {"path": str(self.path.parent)}}
         self.pattern = ignored_stderr_pattern()
         self.scores: dict[str, tuple[float, float]] = {}
@@ -100,16 +107,20 @@ class NotebookRun:
         return range(start, tests[-1] + 1 if tests else end)
 
     def try_variant(self, solution_id: str, source: str) -> dict[str, tuple[tuple[float, float], str]]:
-        """Swap in `source`, re-run the rest of the section; return {test id: ((score, max), failure text)}.
+        """Swap in `source`, re-run the cells of the section that depend on it; return {test id: ((score, max),
+        failure text)} for the test cells re-run.
 
-        Variants must be tried from the end of the notebook backwards (see `variant_order`): a re-run
-        restores every cell after the swapped one, so nothing needs undoing afterwards.
+        Variants must be tried from the end of the notebook backwards (see `variant_order`): every cell a
+        re-run test reads from runs again in its original form, so nothing needs undoing afterwards.
         """
         results = {}
         section = self.section_of(solution_id)
-        for index in section:
-            if self.nb.cells[index].cell_type == "code":
-                self._run_copy(index, source if index == section.start else None, results)
+        later = [index for index in section[1:] if self.nb.cells[index].cell_type == "code"]
+        cells = [(self.nb.cells[index].source, is_grade(self.nb.cells[index])) for index in later]
+        rerun = dependent_cells(cells, [self.nb.cells[section.start].source, source], self.stable)
+        self._run_copy(section.start, source, results)
+        for position in rerun:
+            self._run_copy(later[position], None, results)
         return results
 
     def _run_copy(self, index: int, source: str | None, results: dict) -> None:

@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ASSIGNMENTS, ROOT, SELECTED
+from grader.sandbox.pool import tensorflow_threads
 from notebook_kernel import NotebookRun
+
+RUNS_AT_ONCE = 2  # the machines have two cores
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +45,7 @@ def executed(aid: str) -> tuple[dict, list[str], list[dict]]:
     busy (its two kernels mostly take turns), and the machines have two.
     """
     if not _runs:
-        pool = ThreadPoolExecutor(max_workers=2)
+        pool = ThreadPoolExecutor(max_workers=RUNS_AT_ONCE)
         for other in sorted(SELECTED or ASSIGNMENTS, reverse=True):
             _runs[other] = pool.submit(execute, other)
         pool.shutdown(wait=False)
@@ -53,7 +56,7 @@ def execute(aid: str) -> tuple[dict, list[str], list[dict]]:
     workdir = Path(tempfile.mkdtemp(prefix=f"run-{aid}-"))
     shutil.copytree(ROOT / "source" / aid, workdir, dirs_exist_ok=True)
     tried = variants(aid)
-    with NotebookRun(workdir / f"{aid}.ipynb") as run:
+    with NotebookRun(workdir / f"{aid}.ipynb", env=tensorflow_threads(RUNS_AT_ONCE)) as run:
         scores, failures = dict(run.scores), run.failures()
         results: list[dict] = [{}] * len(tried)
         for k in run.variant_order([sid for _, sid, _, _ in tried]):
@@ -80,7 +83,8 @@ def test_variant_scores_as_expected(aid, k):
     assert results, f"no test cell was re-run after {solution_id}; is it in a graded section?"
     must_fail = set(must_fail or [])
     unknown = must_fail - set(results)
-    assert not unknown, f"{sorted(unknown)} are not test cells in the section of {solution_id}"
+    assert not unknown, (f"{sorted(unknown)} are not test cells in the section of {solution_id}, or read nothing "
+                         "it defines, not even through the cells between (tests/cell_deps.py)")
     for test_id, ((points, possible), text) in results.items():
         if test_id in must_fail:
             assert points < possible, f"this {kind} answer to {solution_id} kept full marks on {test_id}:\n{text}"
