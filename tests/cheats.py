@@ -14,6 +14,11 @@ from dataclasses import dataclass
 import nbformat
 
 ALL_ASSIGNMENTS = ("01_tensors", "02_perceptron", "03_xor_net", "04_keras_apis", "05_cnn_mnist")
+# Appended to nbgrader_config.py: nbgrader's own Execute step again, so the tests run in the student's kernel.
+STOCK_NBGRADER = """
+from nbgrader.converters import Autograde as _Stock
+c.Autograde.autograde_preprocessors = _Stock.class_traits()["autograde_preprocessors"].default()
+"""
 
 
 @dataclass(frozen=True)

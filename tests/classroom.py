@@ -15,7 +15,7 @@ import nbformat
 
 import cheats
 from conftest import ASSIGNMENTS, ROOT
-from course_copy import copy_course
+from course_copy import copy_course, released_notebook
 from grader import pipeline
 
 # 01_tensors: passes the visible flatten tests, fails a hidden check (the dtype must not change).
@@ -26,7 +26,7 @@ HIDDEN_MESSAGE = "flatten_images of a uint8 batch (dtype): expected uint8, got f
 SNOOP = "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))"
 # The wrong answer each assignment's `one_wrong` student hands in: the first of tests/answers/<aid>.py, but
 # for 05 section 1 left blank, whose data every later section needs: it must cost section 1's points only.
-WRONG_ANSWER = {"05_cnn_mnist": "BLANK_PREPARE"}
+WRONG_ANSWER = {"05_cnn_mnist": "BLANK_PREPARE", "04_keras_apis": "BLANK_STANDARDISE"}
 
 
 def wrong_answer(aid: str) -> tuple[str, str, list[str]]:
@@ -48,10 +48,10 @@ def with_answer(nb, grade_id: str, source: str):
     return nb
 
 
-def graded_class(root: Path) -> Path:
-    copy_course(root)
-    for released in pipeline.release(root):
-        aid = released.stem
+def graded_class(root: Path, released_course: Path) -> Path:
+    copy_course(root, released_course)
+    for aid in ASSIGNMENTS:
+        released = released_notebook(root, aid)
         source = root / "source" / aid / f"{aid}.ipynb"
         blank = pipeline.blank_submission(released)
         submit(root, "solved", aid, pipeline.solved_submission(released, source))

@@ -26,11 +26,23 @@ if os.environ.get("COURSE_TEST_ASSIGNMENTS"):
 
 
 @pytest.fixture(scope="session")
-def classroom(tmp_path_factory):
+def released(tmp_path_factory):
+    """A copy of the course after `make release` (grader.pipeline.release): release/ and gradebook.db. Read it,
+    or copy it with `course_copy.copy_course(root, released)`; never change it."""
+    from course_copy import copy_course
+    from grader import pipeline
+
+    root = copy_course(tmp_path_factory.mktemp("released"))
+    pipeline.release(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def classroom(tmp_path_factory, released):
     """The class of tests/classroom.py, graded once (tests/test_pipeline.py and tests/test_cheats.py read it)."""
     from classroom import graded_class
 
-    return graded_class(tmp_path_factory.mktemp("classroom"))
+    return graded_class(tmp_path_factory.mktemp("classroom"), released)
 
 
 SELECTED: set[str] = set()  # assignments whose notebook-answer tests are selected (tests/test_answers.py)

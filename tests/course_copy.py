@@ -12,13 +12,21 @@ from conftest import ASSIGNMENTS, ROOT
 HEADING = re.compile(r"^## .*\((\d+) points?\)\s*$")
 
 
-def copy_course(target: Path) -> Path:
-    """nbgrader_config.py and the tested assignments' source/ copied into `target` (what nbgrader needs)."""
+def copy_course(target: Path, released: Path | None = None) -> Path:
+    """nbgrader_config.py and the tested assignments' source/ copied into `target` (what nbgrader needs); with
+    `released` (the `released` fixture: a course where `make release` already ran), its release/ and gradebook."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", target)
     for aid in ASSIGNMENTS:
         shutil.copytree(ROOT / "source" / aid, target / "source" / aid)
+    if released is not None:
+        shutil.copytree(released / "release", target / "release")
+        shutil.copy(released / "gradebook.db", target)
     return target
+
+
+def released_notebook(root: Path, aid: str) -> Path:
+    return root / "release" / aid / f"{aid}.ipynb"
 
 
 def nbgrader_meta(cell) -> dict:

@@ -16,7 +16,7 @@ from nbgrader.api import Gradebook, MissingEntry
 import cheats
 from classroom import submit, with_answer
 from conftest import ASSIGNMENTS
-from course_copy import copy_course
+from course_copy import copy_course, released_notebook
 from grader import pipeline
 
 pytestmark = pytest.mark.slow
@@ -25,10 +25,6 @@ pytestmark = pytest.mark.slow
 # in every assignment, measured once: README "Grading you can trust").
 CONTROLS = {name: "01_tensors" for name in cheats.CHEATS} | {"always_equal": "05_cnn_mnist",
                                                               "keras_lambda": "05_cnn_mnist"}
-STOCK_NBGRADER = """
-from nbgrader.converters import Autograde as _Stock
-c.Autograde.autograde_preprocessors = _Stock.class_traits()["autograde_preprocessors"].default()
-"""
 CASES = [(name, aid) for name, cheat in cheats.CHEATS.items() for aid in cheat.assignments if aid in ASSIGNMENTS]
 
 
@@ -40,8 +36,8 @@ WRONG_BASES = {"patched_numpy": ("01_tensors", "ex5_greyscale",
 
 def grade_in_kernel(root, cases, blanks: tuple[str, ...]) -> list[str]:
     ids = sorted({aid for _, aid in cases})
-    for released in pipeline.release(root, ids):
-        aid = released.stem
+    for aid in ids:
+        released = released_notebook(root, aid)
         blank = pipeline.blank_submission(released)
         if aid in blanks:
             submit(root, "blank", aid, blank)
@@ -84,10 +80,10 @@ def checked(classroom):
 
 
 @pytest.fixture(scope="module")
-def in_kernel(tmp_path_factory):
-    root = copy_course(tmp_path_factory.mktemp("in-kernel"))
+def in_kernel(tmp_path_factory, released):
+    root = copy_course(tmp_path_factory.mktemp("in-kernel"), released)
     with open(root / "nbgrader_config.py", "a") as config:
-        config.write(STOCK_NBGRADER)
+        config.write(cheats.STOCK_NBGRADER)
     cases = [(name, aid) for name, aid in CONTROLS.items() if aid in ASSIGNMENTS]
     return root, grade_in_kernel(root, cases, blanks=("01_tensors",))
 

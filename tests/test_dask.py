@@ -2,16 +2,16 @@
 
 A real `dask scheduler` and two `dask worker` processes (single-threaded, no nanny) run on this machine, each
 started by the test as a process of its own. A class of 01_tensors submissions (the solutions, the untouched
-release, every other exercise, wrong answers, two cheats and a corrupt file) is graded twice with the real
-grading command: here, and on the cluster (`grade(..., scheduler=...)`). While the cluster grades, one worker
-is killed once it has started on its second submission; Dask runs that submission again on the other worker.
+release, every other exercise, wrong answers, two cheats and a corrupt file) is graded on the cluster with the
+real grading command (`grade(..., scheduler=...)`), and every score is compared with the one the submission
+deserves, which grading here gives (tests/test_sandbox.py grades the same kinds of students here, sandboxed,
+and checks them against the same expectations). While the cluster grades, one worker is killed once a first
+submission is graded; Dask runs the one it was grading again on the other worker.
 """
 from __future__ import annotations
 
 import json
 import os
-import runpy
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,36 +24,28 @@ import pytest
 from nbgrader.api import Gradebook
 
 import cheats
-from conftest import ROOT
-from course_copy import copy_course
+from course_copy import copy_course, released_notebook
 from grader import pipeline
+from ordinary_class import ordinary_students
 
 pytestmark = pytest.mark.slow
 AID = "01_tensors"
 
 
-def build_class(root: Path) -> list[str]:
-    released = pipeline.release(root, [AID])[0]
-    source = root / "source" / AID / f"{AID}.ipynb"
-    blank = pipeline.blank_submission(released)
-    notebooks = {"solved": pipeline.solved_submission(released, source), "blank": blank,
-                 "partial": pipeline.solved_submission(released, source, keep=lambda _, i: i % 2 == 0),
-                 "cheat_transformer": cheats.attacked(blank, cheats.CHEATS["input_transformer"]),
-                 "cheat_fake_kernel": cheats.attacked(blank, cheats.CHEATS["fake_kernel"])}
-    for index, (grade_id, answer, _) in enumerate(runpy.run_path(str(ROOT / "tests" / "answers" / f"{AID}.py"))
-                                                  ["WRONG"][:6]):
-        nb = pipeline.solved_submission(released, source)
-        for cell in nb.cells:
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-                cell.source = answer
-        notebooks[f"wrong{index}"] = nb
-    for student, nb in notebooks.items():
+def build_class(root: Path) -> dict[str, dict[str, float] | None]:
+    """Submit the class; return {student: {test cell: the score it deserves}, or None if it cannot be graded}."""
+    released = released_notebook(root, AID)
+    students = ordinary_students(released, root / "source" / AID / f"{AID}.ipynb", wrong=6)
+    blank, zero = students["blank"]
+    for name in ("input_transformer", "fake_kernel"):
+        students[f"cheat_{name}"] = (cheats.attacked(blank, cheats.CHEATS[name]), zero)
+    for student, (nb, _) in students.items():
         (root / "submitted" / student / AID).mkdir(parents=True)
         nbformat.write(nb, root / "submitted" / student / AID / f"{AID}.ipynb")
     corrupt = root / "submitted" / "corrupt" / AID / f"{AID}.ipynb"
     corrupt.parent.mkdir(parents=True)
     corrupt.write_text('{"cells": [ cut short')
-    return [*notebooks, "corrupt"]
+    return {student: expected for student, (_, expected) in students.items()} | {"corrupt": None}
 
 
 def cell_scores(root: Path) -> dict[str, dict[str, float]]:
@@ -103,13 +95,9 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    here = copy_course(tmp_path_factory.mktemp("here"))
-    students = build_class(here)
-    there = tmp_path_factory.mktemp("there")
-    shutil.copytree(here, there, dirs_exist_ok=True)
-    pipeline.grade(here)
-
+def graded(tmp_path_factory, released):
+    there = copy_course(tmp_path_factory.mktemp("there"), released)
+    students = build_class(there)
     cluster = Cluster(tmp_path_factory.mktemp("cluster"))
     killed = threading.Event()
 
@@ -128,22 +116,21 @@ def graded(tmp_path_factory):
     finally:
         killed.set()
         cluster.stop()
-    return here, there, students, cluster
+    return there, students, cluster
 
 
-def test_the_cluster_gives_the_scores_of_grading_here(graded):
-    here, there, students, _ = graded
-    local, remote = cell_scores(here), cell_scores(there)
-    assert set(local) == set(students) - {"corrupt"}, "every submission but the corrupt one is graded here"
-    assert remote == local
-    full = sum(cell.metadata["nbgrader"].get("points", 0) for cell in nbformat.read(
-        ROOT / "source" / AID / f"{AID}.ipynb", as_version=4).cells if cell.metadata.get("nbgrader", {}).get("grade"))
-    assert sum(local["solved"].values()) == full and sum(local["blank"].values()) == 0
-    assert sum(remote["cheat_transformer"].values()) == sum(remote["cheat_fake_kernel"].values()) == 0
+def test_the_cluster_gives_every_submission_the_score_it_deserves(graded):
+    there, students, _ = graded
+    remote = cell_scores(there)
+    assert set(remote) == {student for student, expected in students.items() if expected is not None}
+    wrong = {student: (remote[student], expected) for student, expected in students.items()
+             if expected is not None and remote[student] != expected}
+    assert not wrong, f"(graded on the cluster, deserved): {wrong}"
+    assert sum(students["solved"].values()) > 0 and sum(students["partial"].values()) > 0
 
 
 def test_a_worker_killed_mid_batch_loses_no_submission(graded):
-    _, there, students, cluster = graded
+    there, students, cluster = graded
     assert cluster.workers["w1"].returncode == -signal.SIGKILL, "the worker was killed while the batch ran"
     latest = pipeline.GradingLog(there).latest()
     assert {student for _, student in latest} == set(students), "every submission is graded or reported"

@@ -18,7 +18,6 @@ import copy
 import json
 import os
 import re
-import runpy
 import signal
 import socket
 import subprocess
@@ -31,9 +30,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import ROOT
 from grader import pipeline
 from course_copy import copy_course
+from ordinary_class import ordinary_students
 
 pytestmark = pytest.mark.slow
 
@@ -217,15 +216,6 @@ def listener():
     server.server.close()
 
 
-def graded_cells(nb) -> list[tuple[str, float]]:
-    return [(c.metadata["nbgrader"]["grade_id"], c.metadata["nbgrader"]["points"])
-            for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
-
-
-def with_solutions(released, source, keep=lambda grade_id, index: True):
-    return pipeline.solved_submission(released, source, keep)
-
-
 def insert_after(nb, grade_id, source):
     """A copy of `nb` with a new (student-added) code cell after the cell `grade_id` (default: the setup cell)."""
     nb = copy.deepcopy(nb)
@@ -236,31 +226,12 @@ def insert_after(nb, grade_id, source):
 
 def build_class(root: Path, tag: str, port: int, students: list[str] | None) -> dict[str, dict]:
     """Submit the class into `root`; return {student: {grade cell: expected score}} for everyone."""
-    released = root / "release" / AID / f"{AID}.ipynb"
-    source = root / "source" / AID / f"{AID}.ipynb"
-    tests = graded_cells(pipeline.blank_submission(released))
-    full = {name: points for name, points in tests}
-    zero = {name: 0.0 for name, _ in tests}
-    solved, blank = with_solutions(released, source), pipeline.blank_submission(released)
+    notebooks = ordinary_students(root / "release" / AID / f"{AID}.ipynb", root / "source" / AID / f"{AID}.ipynb",
+                                  wrong=10)
+    (solved, full), (blank, zero) = notebooks["solved"], notebooks["blank"]
+    tests = list(full.items())
     blank.cells[[c.metadata.get("nbgrader", {}).get("solution") for c in blank.cells].index(True)].source += (
         f"\n# {marker(root)}")  # a classmate's work the peek attack looks for
-    kept = set()
-
-    def every_other(grade_id, index):
-        if index % 2 == 0:
-            kept.add(grade_id.split("_")[0])  # "ex1_build" -> "ex1", the prefix of its tests' grade ids
-        return index % 2 == 0
-
-    partial = with_solutions(released, source, every_other)
-    notebooks = {"solved": (solved, full), "blank": (blank, zero),
-                 "partial": (partial, {name: points if name.split("_")[0] in kept else 0.0 for name, points in tests})}
-    wrong = runpy.run_path(str(ROOT / "tests" / "answers" / f"{AID}.py"))["WRONG"]
-    for index, (grade_id, answer, must_fail) in enumerate(wrong[:10]):
-        nb = with_solutions(released, source)
-        for cell in nb.cells:
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-                cell.source = answer
-        notebooks[f"wrong{index:02d}"] = (nb, {name: 0.0 if name in must_fail else points for name, points in tests})
     constants = (f"ROOT = {str(root)!r}\nPORT = {port}\nTAG = {tag!r}\nMARKER = {marker(root)!r}\n"
                  f"ORPHAN = {orphan_seconds(root)!r}\nBOMB = {bomb_name(root)!r}\n")
     for name, (base, after, attack) in ATTACKS.items():
@@ -321,11 +292,10 @@ def orphan_pids(root: Path) -> list[int]:
     return found
 
 
-def grade_class(tmp_path_factory, listener, tag, workers, unsafe, students=None) -> tuple[Graded, dict]:
-    root = copy_course(tmp_path_factory.mktemp(tag))
+def grade_class(tmp_path_factory, released, listener, tag, workers, unsafe, students=None) -> tuple[Graded, dict]:
+    root = copy_course(tmp_path_factory.mktemp(tag), released)
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(TEST_CONFIG)
-    pipeline.release(root, [AID])
     expected = build_class(root, tag, listener.port, students)
     problems = pipeline.autograde(root, [AID], workers=workers, unsafe=unsafe)
     scores = {}
@@ -343,19 +313,20 @@ def grade_class(tmp_path_factory, listener, tag, workers, unsafe, students=None)
 
 
 @pytest.fixture(scope="module")
-def parallel(tmp_path_factory, listener):
-    return grade_class(tmp_path_factory, listener, "sandboxed-2-workers", workers=2, unsafe=False)
+def parallel(tmp_path_factory, released, listener):
+    return grade_class(tmp_path_factory, released, listener, "sandboxed-2-workers", workers=2, unsafe=False)
 
 
 @pytest.fixture(scope="module")
-def serial(tmp_path_factory, listener, parallel):
+def serial(tmp_path_factory, released, listener, parallel):
     ordinary = ["solved", "blank", "partial", "wrong00", "wrong01", "wrong02"]
-    return grade_class(tmp_path_factory, listener, "sandboxed-1-worker", workers=1, unsafe=False, students=ordinary)
+    return grade_class(tmp_path_factory, released, listener, "sandboxed-1-worker", workers=1, unsafe=False,
+                       students=ordinary)
 
 
 @pytest.fixture(scope="module")
-def unsafe(tmp_path_factory, listener):
-    return grade_class(tmp_path_factory, listener, "unsafe", workers=2, unsafe=True, students=UNSAFE_CLASS)
+def unsafe(tmp_path_factory, released, listener):
+    return grade_class(tmp_path_factory, released, listener, "unsafe", workers=2, unsafe=True, students=UNSAFE_CLASS)
 
 
 def result(graded: Graded, attack: str) -> dict:
