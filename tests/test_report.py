@@ -86,6 +86,13 @@ def test_does_the_csv_keep_a_grade_id_that_two_assignments_share_apart():
     ]
 
 
+def test_is_a_student_id_that_looks_like_a_formula_written_as_text():
+    submissions = [Submission('=HYPERLINK("http://example.com","x")', "a1", {"ex1": (1.0, 1.0)}),
+                   Submission("@sum", "a1", {"ex1": (0.0, 1.0)}), Submission("ann-lee", "a1", {"ex1": (1.0, 1.0)})]
+    students = [row[0] for row in report.csv_table({"a1": ["ex1"]}, submissions)[1:]]
+    assert students == ["'=HYPERLINK(\"http://example.com\",\"x\")", "'@sum", "ann-lee"]
+
+
 def small_gradebook(root, scores: dict[tuple[str, str], dict[str, float]]):
     """A gradebook as grading leaves it: two assignments that share a grade id, and these submissions' scores."""
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
