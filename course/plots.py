@@ -133,13 +133,14 @@ def line_curves(curves: Mapping[str, Sequence[float]], title: str = "", x_title:
 
 
 def training_history(history: Any, title: str = "Training history") -> go.Figure:
-    """Plot loss, accuracy, val_loss and val_accuracy (whichever are present) against epochs.
+    """Plot loss, val_loss and every accuracy metric ("accuracy", "acc", "binary_accuracy", ... and their val_
+    curves) against epochs.
 
     `history` is what `model.fit` returns, or its `.history` dict.
     """
     curves = getattr(history, "history", history)
-    wanted = ["loss", "val_loss", "accuracy", "val_accuracy"]
-    present = {name: curves[name] for name in wanted if name in curves}
+    present = {name: curves[name] for name in ["loss", "val_loss"] if name in curves}
+    present |= {name: values for name, values in curves.items() if "acc" in name}
     if not present:
         raise ValueError(f"no loss or accuracy in the history; it has {sorted(curves)}. "
                          "Pass what model.fit returned, with metrics=['accuracy'] in compile.")

@@ -202,3 +202,9 @@ def test_window_positions_has_one_row_per_output_value():
 def test_training_history_without_metrics_explains_what_to_pass():
     with pytest.raises(ValueError, match="metrics=\\['accuracy'\\]"):
         plots.training_history({"lr": [0.1]})
+
+
+def test_does_the_training_history_plot_any_spelling_of_accuracy():
+    figure = plots.training_history({"loss": [1.0, 0.5], "val_loss": [1.1, 0.6], "acc": [0.5, 0.8],
+                                     "val_binary_accuracy": [0.4, 0.7], "lr": [0.1, 0.1]})
+    assert [trace.name for trace in figure.data] == ["loss", "val_loss", "acc", "val_binary_accuracy"]
