@@ -24,8 +24,8 @@ FAILS_HIDDEN = ("ex2_flatten", "def flatten_images(images):\n"
 HIDDEN_MESSAGE = "flatten_images of a uint8 batch (dtype): expected uint8, got float32."
 # Student code that prints the source of every cell run after it (with the checker: only its own cells).
 SNOOP = "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))"
-# The wrong answer each assignment's `one_wrong` student hands in: the first of tests/answers/<aid>.py, but
-# for 05 section 1 left blank, whose data every later section needs: it must cost section 1's points only.
+# The wrong answer each assignment's `one_wrong` student hands in: the first of tests/answers/<aid>.py, but for
+# 05's section 1 and 04's `standardise` left blank, whose results later cells need: each must cost its own points only.
 WRONG_ANSWER = {"05_cnn_mnist": "BLANK_PREPARE", "04_keras_apis": "BLANK_STANDARDISE"}
 
 

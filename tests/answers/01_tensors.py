@@ -39,7 +39,7 @@ RIGHT = [
     ("ex6_slicing", "def center_crop(images, size):\n"
                     "    h, w = images.shape[1:3]\n"
                     "    if size > min(h, w):\n"
-                    "        raise ValueError('crop larger than the image')\n"
+                    "        raise ValueError(f'a {size} x {size} crop does not fit in {h} x {w} images')\n"
                     "    rows = slice((h - size) // 2, (h - size) // 2 + size)\n"
                     "    cols = slice((w - size) // 2, (w - size) // 2 + size)\n"
                     "    return images[:, rows, cols, ...]\n\n\n"
@@ -60,7 +60,7 @@ def select_digit(images, labels, digit):
 '''
 
 
-def slicing(check="if size > h or size > w: raise ValueError('too big')",
+def slicing(check="if size > h or size > w: raise ValueError(f'size {size} is larger than the images ({h}, {w})')",
             start="(h - size) // 2, (w - size) // 2", select="images[labels == digit]"):
     return CROP.format(check=check, start=start, select=select)
 
@@ -95,6 +95,11 @@ WRONG = [
     ("ex6_slicing", slicing(start="0, 0"), ["ex6_crop_values"]),  # top-left corner
     ("ex6_slicing", slicing(start="(h - size) // 2, (h - size) // 2"), ["ex6_crop_values"]),  # assumes square images
     ("ex6_slicing", slicing(check="pass"), ["ex6_crop_shape"]),  # no ValueError
+    ("ex6_slicing", slicing(check="if size > h or size > w: raise ValueError()"), ["ex6_crop_shape"]),  # no message
+    # a message without the sizes
+    ("ex6_slicing", slicing(check="if size > h or size > w: raise ValueError('too big')"), ["ex6_crop_shape"]),
+    # the crop size only, not the images' height and width
+    ("ex6_slicing", slicing(check="if size > min(h, w): raise ValueError(f'cannot crop {size}x{size}')"), ["ex6_crop_shape"]),
     ("ex6_slicing", slicing(select="images[digit]"), ["ex6_select_digit"]),
 ]
 

@@ -287,6 +287,9 @@ WRONG = [
     # A list where the spec asks for a tuple.
     ("ex2_param_counts", param_counts_wrong(bn="return [dense + 2 * hidden, 2 * hidden]"),
      ["ex2_counts_examples", "ex2_counts_keras"]),
+    # Floats where the spec asks for two ints (the numbers themselves are right).
+    ("ex2_param_counts", param_counts_wrong(bn="return float(dense + 2 * hidden), float(2 * hidden)"),
+     ["ex2_counts_examples"]),
     # Takes the inputs off the caller's list with pop(0): the counts are right, but sizes has changed.
     ("ex2_param_counts", PARAM_COUNTS_POP, ["ex2_counts_keras"]),
     # Blank: the release as it is (returns None); the tests say to replace the `...`.
@@ -399,9 +402,14 @@ REGRESSION = '''
 def build_regression_model(n_features):
     model = keras.Sequential([keras.Input(shape=(n_features,)), keras.layers.Dense(16, activation="relu"),
                               keras.layers.Dense(1{output})])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss={loss}, metrics=["mae"])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss={loss}, metrics={metrics})
     return model
 '''
+
+
+def regression(output="", loss='"mse"', metrics='["mae"]'):
+    return REGRESSION.format(output=output, loss=loss, metrics=metrics)
+
 
 REGRESSION_FUNCTIONAL = '''
 def build_regression_model(n_features):
@@ -418,6 +426,8 @@ RIGHT += [
     ("ex7_cross_entropy", BCE_TRUE_CLASS),
     ("ex7_cross_entropy", BCE_LOOP),
     ("ex7_regression", REGRESSION_FUNCTIONAL),
+    # The metric's long name.
+    ("ex7_regression", regression(metrics='["mean_absolute_error"]')),
 ]
 
 WRONG += [
@@ -429,12 +439,16 @@ WRONG += [
     ("ex7_cross_entropy", BCE_WRONG.format(result="return losses"), ["ex7_bce_values"]),
     # A sigmoid output copied from the classifiers: predictions stuck in (0, 1) for a target that is mostly outside.
     # (Measured: it still beats 0.75 x the baseline, as the targets above the mean are the ones it can follow.)
-    ("ex7_regression", REGRESSION.format(output=', activation="sigmoid"', loss='"mse"'), ["ex7_regression_model"]),
+    ("ex7_regression", regression(output=', activation="sigmoid"'), ["ex7_regression_model"]),
     # The mean absolute error as the loss (mse asked for).
-    ("ex7_regression", REGRESSION.format(output="", loss='"mae"'), ["ex7_regression_model"]),
+    ("ex7_regression", regression(loss='"mae"'), ["ex7_regression_model"]),
     # Binary cross-entropy, the classifiers' loss, on a regression target.
-    ("ex7_regression", REGRESSION.format(output="", loss='"binary_crossentropy"'),
+    ("ex7_regression", regression(loss='"binary_crossentropy"'),
      ["ex7_regression_model", "ex7_regression_beats_baseline"]),
+    # No metrics: evaluate reports the loss only, not the mean absolute error asked for.
+    ("ex7_regression", regression(metrics="None"), ["ex7_regression_model"]),
+    # The mean squared error as the metric too: the same number as the loss, not the mean absolute error.
+    ("ex7_regression", regression(metrics='["mse"]'), ["ex7_regression_model"]),
 ]
 
 # ---------------------------------------------------------------------------------------------------- section 8
@@ -504,28 +518,34 @@ def standardise_variant(body=STANDARDISE_RIGHT, baseline=BASELINE_RIGHT):
 
 
 CANCER = '''
-Xk_train_std = standardise(Xk_train, Xk_train)
-Xk_val_std = {val}
-Xk_test_std = standardise(Xk_train, Xk_test)
-
 keras.utils.set_random_seed(9)
 cancer_model = cancer_history = None
 cancer_model = keras.Sequential([keras.Input(shape=(30,)), keras.layers.Dense(16, activation="relu"),
                                  keras.layers.Dense(1, activation="sigmoid")])
-cancer_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy", metrics=["accuracy"])
+cancer_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy", metrics={metrics})
 cancer_history = cancer_model.fit({train}, yk_train, epochs=30, batch_size=32, validation_data={validation}, verbose=0)
 '''
 
 
-def cancer(val="standardise(Xk_train, Xk_val)", train="Xk_train_std", validation="(Xk_val_std, yk_val)"):
-    return CANCER.format(val=val, train=train, validation=validation)
+def cancer(train="Xk_train_std", validation="(Xk_val_std, yk_val)", metrics='["accuracy"]'):
+    return CANCER.format(train=train, validation=validation, metrics=metrics)
 
+
+# Left blank, as the release shows it (with majority_baseline done): the given cell after "Your turn (2)" then
+# standardises with scikit-learn's StandardScaler, so the blank costs the standardise test only
+# (tests/classroom.py grades this one too).
+BLANK_STANDARDISE = '''
+def standardise(x_train, x):
+    """x scaled with the per-feature mean and standard deviation of x_train."""
+    ...
+
+
+def majority_baseline(y_train, y_eval):
+    """Accuracy on y_eval of always predicting the most common label of y_train."""
+    return float(np.mean(np.asarray(y_eval) == np.argmax(np.bincount(np.asarray(y_train, dtype=int)))))
+'''
 
 CANCER_FUNCTIONAL = '''
-from sklearn.preprocessing import StandardScaler as Scaler
-
-scaler = Scaler().fit(Xk_train)
-Xk_train_std, Xk_val_std, Xk_test_std = (scaler.transform(x) for x in (Xk_train, Xk_val, Xk_test))
 keras.utils.set_random_seed(10)
 features = keras.Input(shape=(30,))
 hidden = keras.layers.Dropout(0.2)(keras.layers.Dense(32, activation="relu")(features))
@@ -545,6 +565,8 @@ RIGHT += [
         body="from sklearn.preprocessing import StandardScaler as Scaler\n"
              "    return Scaler().fit(x_train).transform(np.asarray(x, dtype=float))")),
     ("ex9_cancer_model", CANCER_FUNCTIONAL),
+    # Another spelling of the accuracy metric.
+    ("ex9_cancer_model", cancer(metrics='["acc"]')),
 ]
 
 WRONG += [
@@ -565,21 +587,25 @@ WRONG += [
         baseline="from collections import Counter\n"
                  "    majority = Counter(list(y_train)).most_common(1)[0][0]\n"
                  "    return float(np.mean(np.asarray(y_eval) == majority))"), ["ex9_baseline"]),
-    # In place: the caller's arrays change. In the cell below, standardise(Xk_train, Xk_train) then scales Xk_train
-    # itself, so Xk_val_std and Xk_test_std are left unscaled. (Last of this cell's variants: it changes Xk_train for
+    # Left blank: only its own test fails (see BLANK_STANDARDISE).
+    ("ex9_standardise", BLANK_STANDARDISE, ["ex9_standardise_values"]),
+    # In place: the caller's arrays change. The try-it cell's standardise(Xk_train, Xk_train) scales Xk_train itself,
+    # and Xk_val and Xk_test then barely change (Xk_train's new statistics are 0 and 1): the model trains on scaled
+    # features and validates on unscaled ones. Its history is still its own and its accuracy is measured on the
+    # checker's copies, so only the standardise test fails. (Last of this cell's variants: it changes Xk_train for
     # good, and the data cell is not re-run.)
     ("ex9_standardise", standardise_variant(
         body="mean, std = x_train.mean(axis=0), x_train.std(axis=0)\n"
              "    std[std == 0] = 1.0\n"
              "    x -= mean\n"
              "    x /= std\n"
-             "    return x"), ["ex9_standardise_values", "ex9_cancer_setup"]),
-    # Validation set standardised with its own statistics.
-    ("ex9_cancer_model", cancer(val="standardise(Xk_val, Xk_val)"), ["ex9_cancer_setup"]),
+             "    return x"), ["ex9_standardise_values"]),
     # Validated on the test set.
     ("ex9_cancer_model", cancer(validation="(Xk_test_std, yk_test)"), ["ex9_cancer_setup"]),
     # Trained on the raw features, validated on standardised ones.
     ("ex9_cancer_model", cancer(train="Xk_train"), ["ex9_cancer_accuracy"]),
+    # No metrics: evaluate reports the loss only (the accuracy test measures the accuracy itself, so it passes).
+    ("ex9_cancer_model", cancer(metrics="None"), ["ex9_cancer_setup"]),
 ]
 
 # ---------------------------------------------------------------------------------------------------- sections 10, 11
@@ -590,4 +616,19 @@ WRONG += [
     # optimizer="adam": Keras' default learning rate (0.001), not the 0.01 asked for.
     ("ex11_experiment", EXPERIMENT_LIST.replace("keras.optimizers.Adam(learning_rate=0.01)", '"adam"'),
      ["ex11_experiment_default"]),
+    # Compiled without metrics: evaluate reports the loss only. (The training cell measures the accuracy itself.)
+    ("ex10_circles", CIRCLES.format(activation=', activation="relu"',
+                                    compile=CIRCLES_COMPILE.replace(', metrics=["accuracy"]', "")),
+     ["ex10_circles_layers"]),
+    ("ex11_experiment", EXPERIMENT_LIST.replace(',\n                  metrics=["accuracy"])', ")"),
+     ["ex11_experiment_default"]),
+    # The mean squared error as the loss of a classifier.
+    ("ex11_experiment", EXPERIMENT_LIST.replace('loss="binary_crossentropy"', 'loss="mse"'), ["ex11_experiment_default"]),
+]
+
+RIGHT += [
+    # Other spellings of the accuracy metric.
+    ("ex10_circles", CIRCLES.format(activation=', activation="relu"',
+                                    compile=CIRCLES_COMPILE.replace('["accuracy"]', "[keras.metrics.BinaryAccuracy()]"))),
+    ("ex11_experiment", EXPERIMENT_LIST.replace('["accuracy"]', '["acc"]')),
 ]

@@ -48,14 +48,14 @@ def build_classic_cnn(padding="valid"):
         keras.layers.Dropout(0.5),
         keras.layers.Dense(10{output}),
     ])
-    model.compile(optimizer="adam", loss={loss}, metrics=["accuracy"])
+    model.compile(optimizer="adam", loss={loss}, metrics={metrics})
     return model
 '''
 
 
 def classic(padding="padding", flatten="keras.layers.Flatten(),", output=', activation="softmax"',
-            loss='"sparse_categorical_crossentropy"'):
-    return CLASSIC.format(padding=padding, flatten=flatten, output=output, loss=loss)
+            loss='"sparse_categorical_crossentropy"', metrics='["accuracy"]'):
+    return CLASSIC.format(padding=padding, flatten=flatten, output=output, loss=loss, metrics=metrics)
 
 
 CLASSIC_FUNCTIONAL = '''
@@ -86,7 +86,7 @@ MY_CNN = '''
 keras.utils.set_random_seed(6)
 my_model = my_history = None
 my_model = keras.Sequential([keras.Input(shape=(28, 28, 1)), {layers}])
-my_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+my_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics={metrics})
 my_history = my_model.fit(x_train, y_train, epochs={epochs}, batch_size=64, validation_data=({x_val}, {y_val}), verbose=2)
 '''
 
@@ -96,8 +96,8 @@ def train_classic(epochs=7, x="x_train", y="y_train", x_val="x_val", y_val="y_va
     return TRAIN_CLASSIC.format(epochs=epochs, x=x, y=y, x_val=x_val, y_val=y_val)
 
 
-def my_cnn(layers, epochs, x_val="x_val", y_val="y_val"):
-    return MY_CNN.format(layers=layers, epochs=epochs, x_val=x_val, y_val=y_val)
+def my_cnn(layers, epochs, x_val="x_val", y_val="y_val", metrics='["accuracy"]'):
+    return MY_CNN.format(layers=layers, epochs=epochs, x_val=x_val, y_val=y_val, metrics=metrics)
 
 
 REFERENCE_LAYERS = ('keras.layers.Conv2D(16, 3, activation="relu"), keras.layers.MaxPooling2D(2), '
@@ -117,10 +117,32 @@ x = keras.layers.Dropout(0.3)(x)
 x = keras.layers.Dense(48, activation="relu")(x)
 my_model = keras.Model(images, keras.layers.Dense(10, activation="softmax")(x))  # 96,154 parameters
 my_model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.SparseCategoricalCrossentropy(),
-                 metrics=["accuracy"])
+                 metrics=[keras.metrics.SparseCategoricalAccuracy()])
 my_history = my_model.fit(x_train, y_train, epochs=8, batch_size=64, validation_data=(x_val, y_val), verbose=0)
 '''
 # Measured like scripts/measure_05_cnn_mnist.py: 0.9805-0.9880 over seeds 0-6 (0.9805 with seed 6).
+
+MLP = '''
+def build_mlp(hidden_units):
+    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten()])
+    for units in hidden_units:
+        model.add(keras.layers.Dense(units, activation="relu"))
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="sparse_categorical_crossentropy"{metrics})
+    return model
+'''
+
+MLP_FUNCTIONAL = '''
+def build_mlp(hidden_units):
+    images = keras.Input(shape=(28, 28, 1))
+    x = keras.layers.Flatten()(images)
+    for units in hidden_units:
+        x = keras.layers.Dense(units, activation="relu")(x)
+    model = keras.Model(images, keras.layers.Dense(10, activation="softmax")(x))
+    model.compile(optimizer=keras.optimizers.Adam(0.001), loss=keras.losses.SparseCategoricalCrossentropy(),
+                  metrics=[keras.metrics.SparseCategoricalAccuracy()])
+    return model
+'''
 
 
 RIGHT = [
@@ -140,12 +162,15 @@ RIGHT = [
                   "def conv_param_count(k, channels_in, filters):\n"
                   "    return (k * k * channels_in + 1) * filters\n"),
     ("ex3_classic", CLASSIC_FUNCTIONAL),
+    ("ex3_classic", classic(metrics='["acc"]')),
     ("ex5_misclassified", "def find_misclassified(probabilities, labels):\n"
                           "    return np.where(probabilities.argmax(axis=1) != labels)[0]\n"),
     ("ex5_misclassified", "def find_misclassified(probabilities, labels):\n"
                           "    return np.array([i for i, (p, y) in enumerate(zip(probabilities, labels))\n"
                           "                     if np.argmax(p) != y], dtype=int)\n"),
     ("ex6_my_cnn", MY_CNN_FUNCTIONAL),
+    ("ex7_mlp", MLP_FUNCTIONAL),
+    ("ex7_mlp", MLP.format(metrics=', metrics=["acc"]')),
 ]
 
 WRONG = [
@@ -178,6 +203,8 @@ WRONG = [
     ("ex3_classic", classic(output=""), ["ex3_classic_layers", "ex3_classic_output"]),
     # Categorical cross-entropy with integer labels.
     ("ex3_classic", classic(loss='"categorical_crossentropy"'), ["ex3_classic_compile"]),
+    # Compiled without metrics: evaluate reports the loss only.
+    ("ex3_classic", classic(metrics="None"), ["ex3_classic_compile"]),
     # Stopped after one epoch.
     ("ex4_train_classic", train_classic(epochs=1), ["ex4_classic_accuracy"]),
     # Validated on the test images instead of the validation images.
@@ -204,6 +231,11 @@ WRONG = [
     ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=1).replace('loss="sparse_categorical_crossentropy"',
                                                              'loss="categorical_crossentropy"'),
      ["ex6_my_shapes", "ex6_my_accuracy"]),
+    # Compiled without metrics. One epoch keeps it cheap, and costs the accuracy test for that reason (the accuracy
+    # test measures the accuracy itself); the metric costs ex6_my_shapes.
+    ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=1, metrics="None"), ["ex6_my_shapes", "ex6_my_accuracy"]),
+    # Compiled without metrics (the training cell measures the accuracy itself, so mlp_model is still trained).
+    ("ex7_mlp", MLP.format(metrics=""), ["ex7_mlp_layers"]),
 ]
 
 _DEVICES = '''
