@@ -1,14 +1,14 @@
 """Can a submission reach beyond its sandbox, and does grading in parallel give the serial scores?
 
-A class of 21 submissions of 01_tensors: 13 ordinary students whose right scores are known (the solutions,
-the untouched release, every other exercise, and ten wrong answers from tests/answers/) and 8 attackers,
+A class of 15 submissions of 01_tensors: 7 ordinary students whose right scores are known (the solutions,
+the untouched release, every other exercise, and four wrong answers from tests/answers/) and 8 attackers,
 each a notebook with one extra cell: change the gradebook, read the hidden tests / solutions / classmates,
 connect to the network, start 300 processes, fork-bomb, allocate 3 GiB, leave a process running after
 grading, and rewrite the test cells that run after it (which now run in the checker, out of its reach;
 tests/test_cheats.py tries ten such ways in every assignment).
 
 The class is graded with the real nbgrader autograde (`grader.pipeline.autograde`), sandboxed, with 2
-workers, and six of its ordinary students again with 1. The attacks are also graded with
+workers, and four of its ordinary students again with 1. The attacks are also graded with
 `--unsafe` (all in one notebook, to keep that run short), to show that each one works without the
 sandbox, so that the sandboxed results are not trivially true. Each attack cell prints `RESULT {json}`.
 """
@@ -227,7 +227,7 @@ def insert_after(nb, grade_id, source):
 def build_class(root: Path, tag: str, port: int, students: list[str] | None) -> dict[str, dict]:
     """Submit the class into `root`; return {student: {grade cell: expected score}} for everyone."""
     notebooks = ordinary_students(root / "release" / AID / f"{AID}.ipynb", root / "source" / AID / f"{AID}.ipynb",
-                                  wrong=10)
+                                  wrong=4)
     (solved, full), (blank, zero) = notebooks["solved"], notebooks["blank"]
     tests = list(full.items())
     blank.cells[[c.metadata.get("nbgrader", {}).get("solution") for c in blank.cells].index(True)].source += (
@@ -319,7 +319,7 @@ def parallel(tmp_path_factory, released, listener):
 
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory, released, listener, parallel):
-    ordinary = ["solved", "blank", "partial", "wrong00", "wrong01", "wrong02"]
+    ordinary = ["solved", "blank", "partial", "wrong00"]
     return grade_class(tmp_path_factory, released, listener, "sandboxed-1-worker", workers=1, unsafe=False,
                        students=ordinary)
 
@@ -366,7 +366,7 @@ def test_every_ordinary_submission_keeps_its_right_score(parallel):
 def test_one_and_two_workers_give_identical_scores(parallel, serial):
     (two, _), (one, _) = parallel, serial
     assert not one.problems, "\n".join(one.problems)
-    assert len(one.scores) == 6
+    assert len(one.scores) == 4
     assert one.scores == {student: two.scores[student] for student in one.scores}
 
 
