@@ -21,19 +21,23 @@ class Names:
     reads: frozenset[str]
     binds: frozenset[str]
     defines: frozenset[str]  # bound by `def` or `class` at the top level
-    parsed: bool = True  # False for code Python cannot parse (IPython magics): treat it as touching everything
+    parsed: bool = True  # False for code Python cannot parse, or with IPython magics: it may touch anything
 
 
 def names(source: str) -> Names:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    code = TransformerManager().transform_cell(source)  # `%pip install ...` becomes a call of get_ipython()
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(code)
     except SyntaxError:
         return Names(frozenset(), frozenset(), frozenset(), parsed=False)
     reads: set[str] = set()
     binds: set[str] = set()
     defines = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     _visit(tree, (), reads, binds)
-    return Names(frozenset(reads - set(dir(builtins))), frozenset(binds), frozenset(defines))
+    magic = "get_ipython()" in code and "get_ipython()" not in source  # `%time y = 1` binds y unseen
+    return Names(frozenset(reads - set(dir(builtins))), frozenset(binds), frozenset(defines), parsed=not magic)
 
 
 def _visit(node: ast.AST, inner: tuple[set[str], ...], reads: set[str], binds: set[str]) -> None:

@@ -13,7 +13,8 @@ def rerun(cells, start="def f(x):\n    return x\n", variant="def f(x):\n    retu
 def test_are_names_read_inside_functions_and_comprehensions_told_from_their_own():
     found = names("def g(p, q=r):\n    global G\n    G = p + s\n    return [t for t in p]\nh = {k: v for k, v in d.items()}")
     assert found.reads == {"r", "s", "d"} and found.binds == {"g", "G", "h"} and found.defines == {"g"}
-    assert not names("%pip install x").parsed
+    assert names("import os\nif os.name:\n    %pip install x\n").binds == {"os"}, "a magic is IPython's, not a name"
+    assert not names("def f(:\n").parsed
 
 
 def test_does_a_test_that_reads_what_the_variant_defines_run_again_and_one_that_does_not_keep_its_score():
@@ -37,7 +38,8 @@ def test_is_a_try_it_cell_that_only_shows_results_left_out():
     assert rerun(cells) == ["checks.check_close(f(3), 3)"]
 
 
-def test_does_code_that_cannot_be_parsed_always_run_again():
+def test_does_code_that_cannot_be_parsed_or_holds_a_magic_always_run_again():
+    assert rerun([("y = (1", False), ("checks.check_close(h(1), 1)", True)]) == ["y = (1"]
     assert rerun([("%time y = 1", False), ("checks.check_close(h(1), 1)", True)]) == ["%time y = 1"]
 
 
