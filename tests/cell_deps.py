@@ -1,8 +1,8 @@
 """Which cells of a section depend on a solution cell, read off the names the cells' code reads and binds.
 
-tests/notebook_kernel.py uses it to re-run, for an answer variant, only the cells the variant can change: the
-test cells that read (directly or through the cells between) a name the solution cell binds, and the cells
-that must run again before them. A test cell that reads none of those names keeps the score it had.
+tests/notebook_kernel.py uses it to re-run, for an answer variant, only the cells the variant can change: every
+cell that reads (directly or through the cells between) a name the solution cell binds, and the cells that
+must run again before them. A test cell that reads none of those names keeps the score it had.
 """
 from __future__ import annotations
 
@@ -117,9 +117,11 @@ def dependent_cells(cells: list[tuple[str, bool]], start_sources: list[str], sta
     original and the variant) are `start_sources`.
 
     Forward: a cell that reads a name the solution cell (or a cell that depends on it) binds depends on it,
-    and so does everything it binds or reads (a call may change its arguments in place). Backward: every
-    dependent test cell runs again, and so does each cell before it that binds or touches a name that a
-    cell which runs again reads (so that it sees the values of the original run, not of an earlier variant).
+    and so does everything it binds or reads (a call may change its arguments in place). Every dependent cell
+    runs again, also one that only shows results: with the variant it may draw other random numbers, which
+    the cells after it then start from, as in grading. Backward: so does each cell before a cell that runs
+    again and binds or touches a name that cell reads (so that it sees the values of the original run, not of
+    an earlier variant).
     `stable` names are never changed by a call (modules and functions of the setup cell, functions the notebook
     defines); the functions and classes the solution cell defines are added to them.
     """
@@ -141,7 +143,7 @@ def dependent_cells(cells: list[tuple[str, bool]], start_sources: list[str], sta
     for position in reversed(range(len(cells))):
         found, is_test = parsed[position], cells[position][1]
         touches = found.binds | (found.reads - stable)
-        if (is_test and depends[position]) or not found.parsed or touches & needed:
+        if depends[position] or not found.parsed or touches & needed:
             rerun.append(position)
             needed |= found.reads
     return sorted(rerun)

@@ -50,20 +50,6 @@ SELECTED: set[str] = set()  # assignments whose notebook-answer tests are select
 
 @pytest.hookimpl(trylast=True)  # after -k and -m have deselected
 def pytest_collection_modifyitems(items):
-    """Run notebooks only for the assignments whose answer tests were selected (e.g. with -k 04_). Order: the
-    fast tests (some time themselves), then the slow ones, then tests/test_answers.py's, whose notebooks run in
-    the background from the first slow test on (notebook_runs)."""
+    """Start notebook runs only for the assignments whose answer tests were selected (e.g. with -k 04_)."""
     SELECTED.update(item.callspec.params["aid"] for item in items
                     if item.module.__name__.endswith("test_answers") and hasattr(item, "callspec"))
-    items.sort(key=lambda item: (item.module.__name__.endswith("test_answers"),  # stable: keeps the rest in order
-                                 item.get_closest_marker("slow") is not None))
-
-
-@pytest.fixture(autouse=True)
-def notebook_runs(request):
-    """Start tests/test_answers.py's notebook runs with the first slow test: they spend much of their time
-    waiting (each run's two kernels take turns), which the other slow tests' grading fills."""
-    if SELECTED and request.node.get_closest_marker("slow"):
-        from test_answers import start_runs
-
-        start_runs()

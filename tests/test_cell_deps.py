@@ -29,13 +29,14 @@ def test_does_a_cell_that_binds_what_a_rerun_test_reads_run_again_to_undo_an_ear
 
 
 def test_is_an_array_a_variant_may_change_in_place_followed_to_the_tests_that_read_it():
-    cells = [("f(arr)", False), ("checks.check_close(arr, 0)", True), ("print(f(other))", False)]
-    assert rerun(cells) == ["f(arr)", "checks.check_close(arr, 0)"], "a display-only cell after the tests is left out"
+    cells = [("f(arr)", False), ("checks.check_close(arr, 0)", True), ("checks.check_close(h(3), 3)", True)]
+    assert rerun(cells) == ["f(arr)", "checks.check_close(arr, 0)"]
 
 
-def test_is_a_try_it_cell_that_only_shows_results_left_out():
+def test_does_a_try_it_cell_that_calls_the_variant_run_again_though_no_test_reads_what_it_shows():
+    # It may draw random numbers with the variant that the cells after it start from, as they do in grading.
     cells = [("curves = [f(x) for x in xs]\nplots.show(curves)", False), ("checks.check_close(f(3), 3)", True)]
-    assert rerun(cells) == ["checks.check_close(f(3), 3)"]
+    assert rerun(cells) == [source for source, _ in cells]
 
 
 def test_does_code_that_cannot_be_parsed_or_holds_a_magic_always_run_again():
