@@ -97,8 +97,7 @@ def grade(root: Path, workers: int | None = None, unsafe: bool = False, schedule
         if outcome.status == "set aside":
             log.record({"assignment": outcome.assignment, "student": outcome.student, "graded": False,
                         "seconds": None, "attempts": 0, "problem": "set aside by intake: " + "; ".join(outcome.notes)})
-    problems += autograde(root, ids, workers=workers, unsafe=unsafe, scheduler=scheduler, log=log)
-    problems += feedback(root, ids)
+    problems += autograde(root, ids, workers=workers, unsafe=unsafe, scheduler=scheduler, log=log, feedback=True)
     nbgrader(root, "export", "--to", "grades.csv")
     from grader import report  # here: report reads this module's GradingLog
 
@@ -112,9 +111,10 @@ def grade(root: Path, workers: int | None = None, unsafe: bool = False, schedule
 
 
 def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bool = False, scheduler: str = "",
-              log: "GradingLog | None" = None) -> list[str]:
+              log: "GradingLog | None" = None, feedback: bool = False) -> list[str]:
     """Autograde every submission of these assignments, each in a sandbox, `workers` at a time (nbgrader's
-    own autograde for each one, in parallel worker processes); return the problems it reported.
+    own autograde for each one, in parallel worker processes), and with `feedback` write each graded one's
+    feedback (nbgrader's generate_feedback) right after; return the problems reported.
 
     Refuses (GradingError) before running any student code if the sandbox cannot run, unless `unsafe`.
     """
@@ -126,7 +126,7 @@ def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bo
             for folder in sorted((root / "submitted").glob(f"*/{aid}")) if folder.is_dir()]
     try:
         return pool.autograde_all(root, jobs, workers=workers, unsafe=unsafe, scheduler=scheduler,
-                                  record=(log or GradingLog(root)).record)
+                                  record=(log or GradingLog(root)).record, feedback=feedback)
     except pool.SandboxUnavailable as error:
         raise GradingError(f"grading stopped before running any student code: {error}") from None
 
@@ -152,16 +152,6 @@ class GradingLog:
                     entry = json.loads(line)
                     entries[(entry["assignment"], entry["student"])] = entry
         return entries
-
-
-def feedback(root: Path, ids: list[str]) -> list[str]:
-    """Run `nbgrader generate_feedback` for each assignment; return the problems it reported."""
-    problems = []
-    for aid in ids:
-        result = nbgrader(root, "generate_feedback", aid, check=False)
-        if result.returncode != 0:
-            problems.append(f"{aid}: nbgrader generate_feedback reported errors:\n{_tail(result.stderr, 15)}")
-    return problems
 
 
 def score_table(grades_csv: Path) -> str:

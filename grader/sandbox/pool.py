@@ -121,8 +121,9 @@ class _Worker:
 
 def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None = None, unsafe: bool = False,
                   progress: TextIO | None = sys.stderr, scheduler: str = "",
-                  record: Callable[[dict], None] | None = None) -> list[str]:
-    """Run nbgrader's autograde for each (assignment, student) in `jobs`, `workers` at a time.
+                  record: Callable[[dict], None] | None = None, feedback: bool = False) -> list[str]:
+    """Run nbgrader's autograde for each (assignment, student) in `jobs`, `workers` at a time, and with
+    `feedback` nbgrader's generate_feedback for each graded one, in the same worker right after.
 
     Every worker is a process of its own that loads nbgrader once and grades one submission at a time
     (each in a sandbox, unless `unsafe`); they share the gradebook, and a submission whose gradebook write
@@ -144,7 +145,7 @@ def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None =
     count = max(1, min(workers or default_workers(0), len(jobs)))
     pending: queue.Queue = queue.Queue()
     for aid, student in jobs:
-        pending.put({"assignment": aid, "student": student})
+        pending.put({"assignment": aid, "student": student, "feedback": feedback})
     problems: list[str] = []
     fatal: list[str] = []
     bar = Progress(len(jobs), progress)
@@ -192,6 +193,8 @@ def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None =
                             "attempts": answer.get("attempts", 1), "problem": answer["problem"]})
                 if not answer["ok"]:
                     problems.append(f"{job['assignment']}: {job['student']} could not be graded:\n{answer['problem']}")
+                if answer.get("feedback_problem"):
+                    problems.append(f"{job['assignment']}: no feedback for {job['student']}:\n{answer['feedback_problem']}")
                 if answer.get("attempts", 1) > 1:
                     label += f" (graded {answer['attempts']} times: the gradebook was busy)"
                 bar.update(label, seconds, answer["ok"])
@@ -261,15 +264,26 @@ def _worker_main(channel_fd: int, unsafe: bool, scheduler: str = "") -> int:
     answer(ready=True, memory=executor.memory_limit)
     for line in sys.stdin:
         job = json.loads(line)
-        for attempt in range(6):
-            result = api.autograde(job["assignment"], job["student"], force=False, create=True)
-            text = result.get("error", "") + result.get("log", "")
-            if result["success"] or "database is locked" not in text:
-                break
-            time.sleep(0.5 * 2**attempt)  # another worker was writing the gradebook: grade it again
-        problem = "" if result["success"] else _problem(text)
-        answer(ok=bool(result["success"]), problem=problem, attempts=attempt + 1)
+        result, attempts = _retried(lambda: api.autograde(job["assignment"], job["student"], force=False, create=True))
+        problem = "" if result["success"] else _problem(result.get("error", "") + result.get("log", ""))
+        feedback_problem = ""
+        if result["success"] and job.get("feedback"):
+            written, _ = _retried(lambda: api.generate_feedback(job["assignment"], job["student"]))
+            if not written["success"]:
+                feedback_problem = _problem(written.get("error", "") + written.get("log", ""))
+        answer(ok=bool(result["success"]), problem=problem, attempts=attempts, feedback_problem=feedback_problem)
     return 0
+
+
+def _retried(step: Callable[[], dict], tries: int = 6) -> tuple[dict, int]:
+    """An nbgrader API step's result, and how many tries it took: the step runs again when another worker was
+    writing the gradebook at the same moment ("database is locked")."""
+    for attempt in range(tries):
+        result = step()
+        if result["success"] or "database is locked" not in result.get("error", "") + result.get("log", ""):
+            break
+        time.sleep(0.5 * 2**attempt)
+    return result, attempt + 1
 
 
 def _problem(text: str, lines: int = 15) -> str:
