@@ -306,6 +306,9 @@ WRONG = [
      ["ex4_two_branch_structure"]),
     # Only branch A reaches the output.
     ("ex4_two_branch", TWO_BRANCH.format(join="joined = a"), ["ex4_two_branch_structure", "ex4_two_branch_behaviour"]),
+    # Branch A without its ReLU: the same parameter count, shapes and outputs in (0, 1).
+    ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.Concatenate()([a, b])").replace(
+        'Dense(units_a, activation="relu")', "Dense(units_a)"), ["ex4_two_branch_structure"]),
     # Fills the kernels but leaves the biases.
     ("ex5_weights", fill_and_forward(
         fill="model.set_weights([np.full_like(w, value) if w.ndim == 2 else w for w in model.get_weights()])"),
@@ -320,6 +323,9 @@ WRONG = [
     ("ex6_blobs", blobs(loss='"mse"'), ["ex6_blobs_loss"]),
     # No validation data: the history has no val_ curves.
     ("ex6_blobs", blobs(validation=""), ["ex6_blobs_history"]),
+    # Trained on the training and the validation points (25 updates per epoch): it still reaches both targets.
+    ("ex6_blobs", blobs().replace("fit(Xb_train, yb_train,", "fit(np.concatenate([Xb_train, Xb_val]), "
+                                  "np.concatenate([yb_train, yb_val]),"), ["ex6_blobs_history"]),
     # A history that is not blobs_model's: a second model trained for the curves, and its history kept.
     ("ex6_blobs", blobs() + "other = keras.models.clone_model(blobs_model)\n"
                             "other.compile(optimizer='sgd', loss='binary_crossentropy', metrics=['accuracy'])\n"
@@ -335,6 +341,10 @@ WRONG = [
      ["ex10_circles_layers", "ex10_circles_accuracy"]),
     # The initializer is ignored.
     ("ex11_experiment", experiment_wrong(init=""), ["ex11_experiment_options"]),
+    # The initializer also given to the output layer.
+    ("ex11_experiment", EXPERIMENT_LIST.replace('Dense(1, activation="sigmoid")',
+                                                'Dense(1, activation="sigmoid", kernel_initializer=initializer)'),
+     ["ex11_experiment_options"]),
     # One Dropout after all hidden layers instead of one per hidden layer.
     ("ex11_experiment", experiment_wrong(inner="pass", outer=DROPOUT_ONCE), ["ex11_experiment_options"]),
 ]
@@ -604,6 +614,9 @@ WRONG += [
     ("ex9_cancer_model", cancer(validation="(Xk_test_std, yk_test)"), ["ex9_cancer_setup"]),
     # Trained on the raw features, validated on standardised ones.
     ("ex9_cancer_model", cancer(train="Xk_train"), ["ex9_cancer_accuracy"]),
+    # Trained on the training and the validation set (15 updates per epoch): it still reaches both targets.
+    ("ex9_cancer_model", cancer().replace("fit(Xk_train_std, yk_train,", "fit(np.concatenate([Xk_train_std, Xk_val_std]), "
+                                          "np.concatenate([yk_train, yk_val]),"), ["ex9_cancer_setup"]),
     # No metrics: evaluate reports the loss only (the accuracy test measures the accuracy itself, so it passes).
     ("ex9_cancer_model", cancer(metrics="None"), ["ex9_cancer_setup"]),
 ]

@@ -87,7 +87,7 @@ keras.utils.set_random_seed(6)
 my_model = my_history = None
 my_model = keras.Sequential([keras.Input(shape=(28, 28, 1)), {layers}])
 my_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics={metrics})
-my_history = my_model.fit(x_train, y_train, epochs={epochs}, batch_size=64, validation_data=({x_val}, {y_val}), verbose=2)
+my_history = my_model.fit({x}, {y}, epochs={epochs}, batch_size=64, validation_data=({x_val}, {y_val}), verbose=2)
 '''
 
 
@@ -96,8 +96,8 @@ def train_classic(epochs=7, x="x_train", y="y_train", x_val="x_val", y_val="y_va
     return TRAIN_CLASSIC.format(epochs=epochs, x=x, y=y, x_val=x_val, y_val=y_val)
 
 
-def my_cnn(layers, epochs, x_val="x_val", y_val="y_val", metrics='["accuracy"]'):
-    return MY_CNN.format(layers=layers, epochs=epochs, x_val=x_val, y_val=y_val, metrics=metrics)
+def my_cnn(layers, epochs, x="x_train", y="y_train", x_val="x_val", y_val="y_val", metrics='["accuracy"]'):
+    return MY_CNN.format(layers=layers, epochs=epochs, x=x, y=y, x_val=x_val, y_val=y_val, metrics=metrics)
 
 
 REFERENCE_LAYERS = ('keras.layers.Conv2D(16, 3, activation="relu"), keras.layers.MaxPooling2D(2), '
@@ -118,9 +118,14 @@ x = keras.layers.Dense(48, activation="relu")(x)
 my_model = keras.Model(images, keras.layers.Dense(10, activation="softmax")(x))  # 96,154 parameters
 my_model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.SparseCategoricalCrossentropy(),
                  metrics=[keras.metrics.SparseCategoricalAccuracy()])
-my_history = my_model.fit(x_train, y_train, epochs=8, batch_size=64, validation_data=(x_val, y_val), verbose=0)
+# Stops when the validation loss has not improved for 2 epochs and goes back to the best epoch's weights: the
+# trained model is then not the last epoch's, and the tests must accept that.
+stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
+my_history = my_model.fit(x_train, y_train, epochs=10, batch_size=128, validation_data=(x_val, y_val), verbose=0,
+                          callbacks=[stop])
 '''
-# Measured like scripts/measure_05_cnn_mnist.py: 0.9805-0.9880 over seeds 0-6 (0.9805 with seed 6).
+# Measured with this cell's code on seeds 0-6 (offline MNIST, 2026-12-02): validation 0.976-0.992, test 0.9765-0.986;
+# 7 to 10 epochs, and with seeds 1, 2, 4 and 6 the best epoch is not the last (seed 6: epoch 9 of 10).
 
 MLP = '''
 def build_mlp(hidden_units):
@@ -227,6 +232,10 @@ WRONG = [
      ["ex6_my_accuracy"]),
     # The reference design, validated on the test images.
     ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=10, x_val="x_test", y_val="y_test"), ["ex6_my_accuracy"]),
+    # The reference design, trained on the training and the test images (it reaches both accuracy targets): only
+    # the number of updates per epoch, 141 with batch size 64, shows it.
+    ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=10, x="np.concatenate([x_train, x_test])",
+                          y="np.concatenate([y_train, y_test])"), ["ex6_my_accuracy"]),
     # Compiled with categorical cross-entropy: fit then fails on the integer labels.
     ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=1).replace('loss="sparse_categorical_crossentropy"',
                                                              'loss="categorical_crossentropy"'),
