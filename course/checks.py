@@ -7,6 +7,7 @@ most basic problem.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Iterable
 
 import numpy as np
@@ -16,10 +17,12 @@ __all__ = [
     "check_close",
     "check_dtype",
     "check_equal",
+    "check_history_of",
     "check_layers",
     "check_reports_accuracy",
     "check_reports_metric",
     "check_shape",
+    "check_steps_per_epoch",
     "check_type",
     "self_check",
 ]
@@ -192,6 +195,40 @@ def check_reports_accuracy(model: Any, x: Any, y: Any, what: str, hint: str = ""
     classes = (predicted[:, 0] > 0.5).astype(int) if predicted.shape[-1] == 1 else np.argmax(predicted, axis=-1)
     accuracy = float(np.mean(classes == np.asarray(y).reshape(-1)))
     check_reports_metric(model, x, y, accuracy, "the accuracy", what, hint)
+
+
+def check_steps_per_epoch(history: Any, n_train: int, batch_sizes: Iterable[int], what: str, hint: str = "") -> None:
+    """Check that `history` (what `fit` returns) trained on `n_train` samples in mini-batches of one of
+    `batch_sizes`: Keras records the updates per epoch, ceil(n_train / batch size), in `history.params["steps"]`."""
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
+    allowed = {math.ceil(n_train / size): size for size in batch_sizes}
+    steps = (getattr(history, "params", None) or {}).get("steps")
+    if steps not in allowed:
+        sizes = " or ".join(str(size) for size in allowed.values())
+        counts = " or ".join(str(count) for count in allowed)
+        _fail(f"{what}: updates per epoch", f"{counts} (batch size {sizes} on the {n_train:,} training samples)",
+              steps, _with_not_done(hint) if _unfinished(history) else hint)
+
+
+def check_history_of(model: Any, history: Any, x_val: Any, y_val: Any, what: str, hint: str = "",
+                     rtol: float = 1e-3) -> None:
+    """Check that `history` is `model`'s own and was validated on `(x_val, y_val)`: one epoch recorded the
+    validation loss that `model.evaluate(x_val, y_val)` gives now.
+
+    Any epoch, not only the last: a callback such as EarlyStopping(restore_best_weights=True) may go back to
+    an earlier epoch's weights.
+    """
+    __tracebackhide__ = True  # IPython shows the test line, not this helper
+    curves = getattr(history, "history", None) or {}
+    recorded = [float(value) for value in curves.get("val_loss", [])]
+    if not recorded:
+        _fail(f"{what}: validation losses", "one per epoch", f"none (it has {sorted(curves)})",
+              _with_not_done(hint) if _unfinished(history) else hint)
+    loss = float(model.evaluate(x_val, y_val, verbose=0, return_dict=True)["loss"])
+    if min(abs(value - loss) for value in recorded) > 1e-4 + rtol * loss:
+        _fail(f"{what}: the validation loss of one of its epochs",
+              f"{loss:.4f} (the model's loss on the validation set now)",
+              f"none of them (they end with {[round(value, 4) for value in recorded[-3:]]})", hint)
 
 
 def self_check(namespace: dict, tests: list[tuple[str, str, str]]) -> None:

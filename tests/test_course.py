@@ -26,6 +26,8 @@ def test_an_unfinished_answer_is_told_to_replace_the_ellipsis():
     lambda got: checks.check_close(got, [1.0, 2.0], "f(x)", "Close to these."),
     lambda got: checks.check_equal(got, 3, "f(x)", "Three."),
     lambda got: checks.check_at_least(got, 0.9, "accuracy", "Train longer."),
+    lambda got: checks.check_steps_per_epoch(got, 80, (16, 32), "history", "Keep what fit returns."),
+    lambda got: checks.check_history_of(None, got, None, None, "history", "Keep what fit returns."),
 ])
 @pytest.mark.parametrize("blank", [None, Ellipsis])
 def test_every_check_tells_an_unfinished_answer_to_replace_the_ellipsis_and_keeps_its_hint(check, blank):
@@ -102,6 +104,46 @@ def test_does_the_metric_check_compare_the_value_the_test_computed():
     assert "the mean absolute error (" in failure_message(checks.check_reports_metric, model, x, y, 123.0,
                                                            "the mean absolute error", "model")
     assert "replace the `...`" in failure_message(checks.check_reports_metric, None, x, y, 1.0, "the MAE", "model")
+
+
+def _blobs(n, seed):
+    x = np.random.default_rng(seed).normal(size=(n, 2))
+    return x, (x[:, 0] + x[:, 1] > 0).astype(int)
+
+
+def test_does_the_steps_check_accept_each_allowed_batch_size_and_name_them_otherwise():
+    x, y = _blobs(100, 3)
+    model = _compiled(["accuracy"])
+    for batch_size in (16, 32):
+        checks.check_steps_per_epoch(model.fit(x[:80], y[:80], batch_size=batch_size, verbose=0), 80, (16, 32), "history")
+    on_all = model.fit(x, y, batch_size=32, verbose=0)  # 4 updates: 100 samples, not the 80 of the training set
+    message = failure_message(checks.check_steps_per_epoch, on_all, 80, (16, 32), "history", "Fit on x_train.")
+    assert "history: updates per epoch: expected 5 or 3 (batch size 16 or 32 on the 80 training samples), got 4." in message
+    assert "Hint: Fit on x_train." in message
+
+
+def test_does_the_history_check_find_the_models_validation_loss_at_any_epoch():
+    import keras
+
+    (x, y), (x_val, y_val) = _blobs(80, 4), _blobs(40, 5)
+    model = _compiled(["accuracy"])
+    first_epoch = []
+    keep_first = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: first_epoch.append(model.get_weights()) if epoch == 0 else None)
+    history = model.fit(x, y, validation_data=(x_val, y_val), epochs=4, batch_size=4, callbacks=[keep_first], verbose=0)
+    assert history.history["val_loss"][0] - history.history["val_loss"][-1] > 0.01  # epochs far apart: a test of "any"
+    checks.check_history_of(model, history, x_val, y_val, "history")
+    model.set_weights(first_epoch[0])  # what EarlyStopping(restore_best_weights=True) does
+    checks.check_history_of(model, history, x_val, y_val, "history")
+    x_other, y_other = _blobs(40, 6)
+    message = failure_message(checks.check_history_of, model, history, x_other, y_other, "history", "Validate on x_val.")
+    assert "history: the validation loss of one of its epochs: expected" in message and "Hint: Validate on x_val." in message
+    other = _compiled(["accuracy"])  # another model: confidently wrong where model is right
+    other.set_weights([-3 * weights for weights in model.get_weights()])
+    assert "none of them" in failure_message(checks.check_history_of, other, history, x_val, y_val, "history")
+    unvalidated = model.fit(x, y, epochs=1, verbose=0)
+    assert "got none (it has ['accuracy', 'loss'])" in failure_message(checks.check_history_of, model, unvalidated,
+                                                                         x_val, y_val, "history")
 
 
 def test_mnist_override_reads_a_local_npz(tmp_path, monkeypatch):
