@@ -98,7 +98,7 @@ def grade(root: Path, workers: int | None = None, unsafe: bool = False, schedule
             log.record({"assignment": outcome.assignment, "student": outcome.student, "graded": False,
                         "seconds": None, "attempts": 0, "problem": "set aside by intake: " + "; ".join(outcome.notes)})
     problems += autograde(root, ids, workers=workers, unsafe=unsafe, scheduler=scheduler, log=log, feedback=True)
-    nbgrader(root, "export", "--to", "grades.csv")
+    export_grades(root)
     from grader import report  # here: report reads this module's GradingLog
 
     try:
@@ -152,6 +152,34 @@ class GradingLog:
                     entry = json.loads(line)
                     entries[(entry["assignment"], entry["student"])] = entry
         return entries
+
+
+# The columns of nbgrader's grades.csv that hold text a student may choose (ids, names, e-mail addresses).
+TEXT_COLUMNS = ("student_id", "last_name", "first_name", "email")
+
+
+def export_grades(root: Path) -> Path:
+    """nbgrader's grades.csv, with its text cells made safe for a spreadsheet (see `escape_text_cells`)."""
+    nbgrader(root, "export", "--to", "grades.csv")
+    escape_text_cells(root / "grades.csv")
+    return root / "grades.csv"
+
+
+def escape_text_cells(path: Path) -> None:
+    """Rewrite a CSV so that a text cell starting with = + - @ reads as text, not as a spreadsheet formula."""
+    from grader.report import spreadsheet_text
+
+    with open(path, newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames or [], list(reader)
+    for row in rows:
+        for column in TEXT_COLUMNS:
+            if row.get(column):
+                row[column] = spreadsheet_text(row[column])
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def score_table(grades_csv: Path) -> str:

@@ -130,7 +130,7 @@ def csv_table(checks: dict[str, list[str]], submissions: list[Submission]) -> li
     rows = [["student", "assignment", *columns, "total", "max"]]
     for s in sorted(submissions, key=lambda s: (s.student, order.index(s.assignment))):
         cells = {f"{s.assignment}/{check}": _number(score) for check, (score, _) in s.scores.items()}
-        rows.append([_text(s.student), s.assignment, *(cells.get(column, "") for column in columns),
+        rows.append([spreadsheet_text(s.student), s.assignment, *(cells.get(column, "") for column in columns),
                      _number(s.total), _number(s.max)])
     return rows
 
@@ -139,7 +139,7 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _text(value: str) -> str:
+def spreadsheet_text(value: str) -> str:
     """A text cell a spreadsheet shows as text: one starting with = + - @ (or a tab or CR) would be run as a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 

@@ -1,6 +1,7 @@
 """Does the grading report say the right things, on small made-up classes? (No kernel, no nbgrader run.)"""
 from __future__ import annotations
 
+import csv
 from collections import Counter
 
 import nbformat
@@ -9,7 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
 
-from grader import report
+from grader import pipeline, report
 from grader.pipeline import GradingError, GradingLog
 from grader.report import Submission
 
@@ -91,6 +92,21 @@ def test_is_a_student_id_that_looks_like_a_formula_written_as_text():
                    Submission("@sum", "a1", {"ex1": (0.0, 1.0)}), Submission("ann-lee", "a1", {"ex1": (1.0, 1.0)})]
     students = [row[0] for row in report.csv_table({"a1": ["ex1"]}, submissions)[1:]]
     assert students == ["'=HYPERLINK(\"http://example.com\",\"x\")", "'@sum", "ann-lee"]
+
+
+def test_are_grades_csv_names_that_look_like_formulas_written_as_text(tmp_path):
+    path = tmp_path / "grades.csv"
+    path.write_text("assignment,student_id,last_name,first_name,email,score,max_score\n"
+                    "a1,=cmd|' /C calc'!A0,-lee,@ann,+x@example.com,1.0,2.0\n"
+                    "a1,ann-lee,Lee,Ann,ann@example.com,2.0,2.0\n")
+    pipeline.escape_text_cells(path)
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["student_id"] for row in rows] == ["'=cmd|' /C calc'!A0", "ann-lee"]
+    assert [rows[0][column] for column in ("last_name", "first_name", "email")] == ["'-lee", "'@ann", "'+x@example.com"]
+    assert rows[1] == {"assignment": "a1", "student_id": "ann-lee", "last_name": "Lee", "first_name": "Ann",
+                       "email": "ann@example.com", "score": "2.0", "max_score": "2.0"}
+    assert rows[0]["score"] == "1.0" and rows[0]["assignment"] == "a1"
 
 
 def small_gradebook(root, scores: dict[tuple[str, str], dict[str, float]]):
