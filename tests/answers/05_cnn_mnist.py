@@ -173,6 +173,14 @@ RIGHT = [
     ("ex5_misclassified", "def find_misclassified(probabilities, labels):\n"
                           "    return np.array([i for i, (p, y) in enumerate(zip(probabilities, labels))\n"
                           "                     if np.argmax(p) != y], dtype=int)\n"),
+    # Positional batch size, validation data as named sets, a callback that changes nothing, another measured seed.
+    ("ex4_train_classic", '''
+keras.utils.set_random_seed(2)
+classic_model = build_classic_cnn()
+validation = (x_val, y_val)
+classic_history = classic_model.fit(x_train, y_train, 128, 7, 0, callbacks=[keras.callbacks.TerminateOnNaN()],
+                                    validation_data=validation)
+'''),
     ("ex6_my_cnn", MY_CNN_FUNCTIONAL),
     ("ex7_mlp", MLP_FUNCTIONAL),
     ("ex7_mlp", MLP.format(metrics=', metrics=["acc"]')),
