@@ -15,12 +15,13 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install release grade report demo test test-fast bench colab-check clean
+.PHONY: help install release grade report demo test check test-fast bench colab-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements.txt pyproject.toml grader/pyproject.toml
+	@PYTHON=$(PYTHON) bash scripts/prerequisites.sh python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt -e . -e ./grader
@@ -32,6 +33,7 @@ release: install  ## source/ -> release/ for every assignment (or ASSIGNMENTS="0
 	$(BIN)/python -m grader release $(ASSIGNMENTS)
 
 grade: install  ## submitted/ -> autograded/, feedback/, grades.csv, reports/; WORKERS=N, UNSAFE=1, SCHEDULER=tcp://host:8786
+	@UNSAFE=$(UNSAFE) bash scripts/prerequisites.sh grade
 	$(BIN)/python -m grader grade $(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(UNSAFE)),--unsafe) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 report: install  ## reports/: the grading report again from the gradebook, without grading
@@ -40,7 +42,12 @@ report: install  ## reports/: the grading report again from the gradebook, witho
 demo: install  ## grade a sample class of 3 students in a scratch folder (DEMO_ASSIGNMENTS="01_tensors ...")
 	$(BIN)/python -m grader demo $(DEMO_ASSIGNMENTS)
 
-test: install  ## run every test (fast checks, then notebooks and the nbgrader pipeline)
+test: install  ## the quick answer: fast tests and one end-to-end pass of every component (docs/contributing.md)
+	@bash scripts/prerequisites.sh test
+	COURSE_TEST_TIER=quick $(BIN)/python -m pytest -ra --durations=15 -m "not slow or quick"
+
+check: install  ## the full evidence CI runs: every assignment, answer variant and cheat
+	@bash scripts/prerequisites.sh test
 	$(BIN)/python -m pytest -ra --durations=25
 
 test-fast: install  ## only the tests that execute no notebook

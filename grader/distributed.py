@@ -4,9 +4,9 @@ With `c.CheckedExecute.scheduler = "tcp://host:8786"` (`make grade SCHEDULER=...
 `nbgrader autograde` hands the notebook to the cluster instead of starting kernels here:
 
     here (the gradebook's machine)                         a Dask worker
-    nbgrader: intake, OverwriteCells ──notebook──▶  grade_notebook(): the student's kernel and the
-      (hidden tests restored),          + files      checker, each in its sandbox, exactly as
-      the instructor's cells                         `make grade` runs them locally
+    nbgrader: intake, OverwriteCells ──notebook──▶  grade_notebook() (grader/checker/execute.py): the
+      (hidden tests restored),          + files      student's kernel and the checker, each in its
+      the instructor's cells                         sandbox, exactly as `make grade` runs them locally
     nbgrader: scores, late penalties, ◀──executed notebook (JSON)──
       feedback, grades.csv
 
@@ -20,8 +20,6 @@ graded and the batch goes on. Traffic between machines is protected by Dask's ow
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -63,8 +61,12 @@ def submission_files(folder: Path) -> dict[str, bytes]:
     return files
 
 
-def execute_on_cluster(step, nb, resources: dict, instructor: dict) -> None:
-    """Run `nb` on a worker of `step.scheduler` with `step`'s settings; put the executed cells into `nb`."""
+def execute_on_cluster(step, nb, resources: dict, instructor: dict, task) -> None:
+    """Run `nb` on a worker of `step.scheduler` with `step`'s settings; put the executed cells into `nb`.
+
+    `task(payload)` is what the worker runs (grader.checker.execute.grade_notebook), passed in so that this
+    module needs nothing from the checker.
+    """
     names = resources.get("nbgrader", {})
     folder = Path(resources.get("metadata", {}).get("path") or os.getcwd())
     payload = {
@@ -74,39 +76,10 @@ def execute_on_cluster(step, nb, resources: dict, instructor: dict) -> None:
         "settings": step.settings(),
     }
     key = f"grade-{names.get('assignment', '?')}-{names.get('student', '?')}-{uuid.uuid4().hex[:8]}"
-    executed = nbformat.reads(client(step.scheduler).submit(grade_notebook, payload, key=key, pure=False).result(),
+    executed = nbformat.reads(client(step.scheduler).submit(task, payload, key=key, pure=False).result(),
                               as_version=4)
     if [cell.get("id") for cell in executed.cells] != [cell.get("id") for cell in nb.cells]:
         raise RuntimeError("the cluster sent back a different notebook than it was given")
     nb.cells[:] = executed.cells
     nb.metadata["language_info"] = executed.metadata.get("language_info", {})
 
-
-def grade_notebook(payload: dict) -> str:
-    """On a Dask worker: execute one submission in its two sandboxed kernels; return the executed notebook."""
-    from traitlets.config import Config
-
-    from grader.checker.cells import InstructorCell
-    from grader.checker.execute import CheckedExecute
-
-    work = Path(tempfile.mkdtemp(prefix="course-grade-"))
-    try:
-        for name, data in payload["files"].items():
-            path = (work / name).resolve()
-            if not path.is_relative_to(work):
-                raise ValueError(f"a file name that leaves the submission's folder: {name!r}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        config = Config()
-        for trait, value in payload["settings"].items():
-            setattr(config.CheckedExecute, trait, value)
-        step = CheckedExecute(config=config)
-        nb = nbformat.reads(payload["notebook"], as_version=4)
-        instructor = {name: InstructorCell(source, is_test) for name, (source, is_test) in payload["instructor"].items()}
-        resources = {"metadata": {"path": str(work)}}
-        with step.running(nb, resources, instructor):
-            for index, cell in enumerate(nb.cells):
-                step.preprocess_cell(cell, resources, index)
-        return nbformat.writes(nb)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)

@@ -6,23 +6,19 @@ so the gradebook and formgrader keep working as usual.
 from __future__ import annotations
 
 import csv
-import json
-import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
 
-from grader import intake
+from grader import intake, preflight
+from grader.base import GradingError, GradingLog, environment  # still pipeline.GradingError etc. for cli.py and tests
+from grader.sandbox import pool
+from grader.solutions import blank_submission, solved_submission
 
 __all__ = ["blank_submission", "grade", "release", "score_table", "solved_submission"]
-
-
-class GradingError(RuntimeError):
-    """A step of the course pipeline failed; the message says which and what to do."""
 
 
 def course_root(start: Path | None = None) -> Path:
@@ -37,14 +33,6 @@ def course_root(start: Path | None = None) -> Path:
 def assignments(root: Path) -> list[str]:
     """Assignment ids in teaching order: every source/<aid>/<aid>.ipynb."""
     return sorted(p.name for p in (root / "source").iterdir() if (p / f"{p.name}.ipynb").is_file())
-
-
-def environment() -> dict[str, str]:
-    """The environment for nbgrader commands: this Python's bin/ on PATH (nbgrader calls alembic)."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return env
 
 
 def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -97,9 +85,16 @@ def grade(root: Path, workers: int | None = None, unsafe: bool = False, schedule
         if outcome.status == "set aside":
             log.record({"assignment": outcome.assignment, "student": outcome.student, "graded": False,
                         "seconds": None, "attempts": 0, "problem": "set aside by intake: " + "; ".join(outcome.notes)})
+    try:
+        check_place(root, ids, workers=workers, unsafe=unsafe, scheduler=scheduler)
+    except GradingError as error:  # nothing graded: every submission is "not graded", never a score
+        for aid, student in jobs_of(root, ids):
+            log.record({"assignment": aid, "student": student, "graded": False, "seconds": None, "attempts": 0,
+                        "problem": f"not graded: {error}"})
+        raise GradingError(f"{error} No submission was graded.") from None
     problems += autograde(root, ids, workers=workers, unsafe=unsafe, scheduler=scheduler, log=log, feedback=True)
     export_grades(root)
-    from grader import report  # here: report reads this module's GradingLog
+    from grader import report  # here, so that the other steps need no plotly
 
     try:
         print("grading report:", ", ".join(str(path.relative_to(root)) for path in report.write_reports(root)))
@@ -111,47 +106,50 @@ def grade(root: Path, workers: int | None = None, unsafe: bool = False, schedule
 
 
 def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bool = False, scheduler: str = "",
-              log: "GradingLog | None" = None, feedback: bool = False) -> list[str]:
+              log: GradingLog | None = None, feedback: bool = False) -> list[str]:
     """Autograde every submission of these assignments, each in a sandbox, `workers` at a time (nbgrader's
     own autograde for each one, in parallel worker processes), and with `feedback` write each graded one's
     feedback (nbgrader's generate_feedback) right after; return the problems reported.
 
     Refuses (GradingError) before running any student code if the sandbox cannot run, unless `unsafe`.
     """
-    from grader.sandbox import pool  # here, so that release and demo set-up need no Jupyter machinery
-
-    # Later assignments first: they train networks and take longest, so a batch does not end on one worker
-    # grading a slow notebook while the others wait.
-    jobs = [(aid, folder.parent.name) for aid in sorted(ids, reverse=True)
-            for folder in sorted((root / "submitted").glob(f"*/{aid}")) if folder.is_dir()]
     try:
-        return pool.autograde_all(root, jobs, workers=workers, unsafe=unsafe, scheduler=scheduler,
+        return pool.autograde_all(root, jobs_of(root, ids), workers=workers, unsafe=unsafe, scheduler=scheduler,
                                   record=(log or GradingLog(root)).record, feedback=feedback)
     except pool.SandboxUnavailable as error:
         raise GradingError(f"grading stopped before running any student code: {error}") from None
 
 
-class GradingLog:
-    """reports/grading-log.jsonl: one line per submission each time it is graded (or set aside), with how long
-    it took and what went wrong; the grading report reads the latest line of each."""
+def jobs_of(root: Path, ids: list[str]) -> list[tuple[str, str]]:
+    """(assignment, student) of every submission of these assignments. Later assignments first: they train
+    networks and take longest, so a batch does not end on one worker grading a slow notebook while others wait."""
+    return [(aid, folder.parent.name) for aid in sorted(ids, reverse=True)
+            for folder in sorted((root / "submitted").glob(f"*/{aid}")) if folder.is_dir()]
 
-    def __init__(self, root: Path):
-        self.path = root / "reports" / "grading-log.jsonl"
 
-    def record(self, entry: dict) -> None:
-        self.path.parent.mkdir(exist_ok=True)
-        with open(self.path, "a") as handle:
-            handle.write(json.dumps({"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **entry}) + "\n")
+def check_place(root: Path, ids: list[str], workers: int | None = None, unsafe: bool = False,
+                scheduler: str = "") -> None:
+    """Raise GradingError, saying what is missing, unless every place that will grade these assignments can
+    (grader/preflight.py): the data is here (fetched first if it can be), every Dask worker has this machine's
+    grader, packages and data, and the instructor's solutions score full marks graded exactly as students' are."""
+    ids = sorted({aid for aid, _ in jobs_of(root, ids)})
+    if not ids:
+        return
+    if not (root / "gradebook.db").is_file():
+        raise GradingError(f"{root} has no gradebook.db: run `make release` first, then grade.")
+    needs = preflight.needs_mnist(root, ids)
+    preflight.check_data(needs)
+    if scheduler:
+        preflight.check_cluster(scheduler, needs)
+    print(f"grading the instructor's solutions of {', '.join(ids)} first, to show this environment can grade them")
 
-    def latest(self) -> dict[tuple[str, str], dict]:
-        """The latest entry for each (assignment, student)."""
-        entries: dict[tuple[str, str], dict] = {}
-        if self.path.is_file():
-            for line in self.path.read_text().splitlines():
-                if line.strip():
-                    entry = json.loads(line)
-                    entries[(entry["assignment"], entry["student"])] = entry
-        return entries
+    def autograde_solutions(course: Path, jobs: list[tuple[str, str]]) -> list[str]:
+        try:
+            return pool.autograde_all(course, jobs, workers=workers, unsafe=unsafe, scheduler=scheduler, progress=None)
+        except pool.SandboxUnavailable as error:
+            raise GradingError(f"grading stopped before running any student code: {error}") from None
+
+    preflight.check_solutions(root, ids, autograde_solutions)
 
 
 # The columns of nbgrader's grades.csv that hold text a student may choose (ids, names, e-mail addresses).
@@ -167,7 +165,7 @@ def export_grades(root: Path) -> Path:
 
 def escape_text_cells(path: Path) -> None:
     """Rewrite a CSV so that a text cell starting with = + - @ reads as text, not as a spreadsheet formula."""
-    from grader.report import spreadsheet_text
+    from grader.report import spreadsheet_text  # here, so that the other steps need no plotly
 
     with open(path, newline="") as handle:
         reader = csv.DictReader(handle)
@@ -194,41 +192,6 @@ def score_table(grades_csv: Path) -> str:
         lines.append(f"{row['student_id']:<{width}}  {row['assignment']:<16} "
                      f"{float(row['score']):>7.1f} / {float(row['max_score']):.0f}")
     return "\n".join(lines)
-
-
-def _solution_sources(source_notebook: Path) -> dict[str, str]:
-    """grade_id -> solution cell source, without the BEGIN/END SOLUTION marker lines."""
-    nb = nbformat.read(source_notebook, as_version=4)
-    sources = {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            kept = [line for line in cell.source.splitlines()
-                    if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-            sources[meta["grade_id"]] = "\n".join(kept)
-    return sources
-
-
-def solved_submission(release_notebook: Path, source_notebook: Path, keep=lambda grade_id, index: True):
-    """The release notebook with its solution cells filled in from the source, as a student would.
-
-    `keep(grade_id, index)` decides per solution cell; cells it rejects stay blank.
-    """
-    nb = nbformat.read(release_notebook, as_version=4)
-    solutions = _solution_sources(source_notebook)
-    index = 0
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution"):
-            if keep(grade_id, index):
-                cell.source = solutions[grade_id]
-            index += 1
-    return nb
-
-
-def blank_submission(release_notebook: Path):
-    """The release notebook exactly as handed out."""
-    return nbformat.read(release_notebook, as_version=4)
 
 
 def _submit(root: Path, student: str, aid: str, nb) -> None:

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from nbgrader.api import Gradebook
 
-from grader.pipeline import GradingError, GradingLog
+from grader.base import GradingError, GradingLog
 
 __all__ = ["PASS_RATE_COLOUR", "write_reports"]
 

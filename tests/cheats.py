@@ -568,3 +568,19 @@ CHEATS: dict[str, Cheat] = {cheat.name: cheat for cheat in [
     Cheat("keras_lambda", "The Keras models the tests examine are replaced by models whose output is the label looked "
           "up (by a hash of the input) in a Lambda layer or in a Dense subclass.", KERAS_LAMBDA, _MODEL_ASSIGNMENTS),
 ]}
+
+# A cheat aimed at the student's kernel (its hooks, builtins, modules or process) is defeated by design: the tests
+# run in the checker whatever the notebook holds. One numpy assignment and one Keras assignment show that. A cheat
+# aimed at what the notebook defines (its functions, its models) depends on the notebook: it is tried in each.
+BY_DESIGN = ("01_tensors", "02_perceptron")
+DEPENDS_ON_THE_NOTEBOOK = {"always_equal", "keras_lambda"}
+# `make test`'s representative set: the IPython machinery, a patched module, a replaced kernel, a forged value.
+QUICK = {("settrace", "01_tensors"), ("noop_checks", "01_tensors"), ("fake_kernel", "01_tensors"),
+         ("patched_numpy", "02_perceptron"), ("always_equal", "02_perceptron")}
+
+
+def cases(assignments, quick: bool = False) -> list[tuple[str, str]]:
+    """(cheat, assignment) pairs to grade among `assignments`: the full evidence, or with `quick` its sample."""
+    found = [(name, aid) for name, cheat in CHEATS.items() for aid in cheat.assignments if aid in assignments
+             and (name in DEPENDS_ON_THE_NOTEBOOK or aid in BY_DESIGN)]
+    return [case for case in found if case in QUICK] if quick else found

@@ -1,7 +1,7 @@
 """One class, graded once, for tests/test_pipeline.py and tests/test_cheats.py (the `classroom` fixture).
 
-For every assignment: the solutions, the untouched release, one wrong answer, and every cheat of
-tests/cheats.py that applies to it (as the student named after the cheat). For the first assignment also a
+For every assignment: the solutions, the untouched release, one wrong answer, and the cheats of tests/cheats.py
+that `cheats.cases` picks for it (as the student named after the cheat). For the first assignment also a
 notebook that fails only a hidden test, one whose code prints the cells that run after it, and a corrupt
 file. The batch is graded once with `grader.pipeline.grade` (what `make grade` runs): one batch keeps both
 cores busy to the end, where two would each end on one slow notebook.
@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 import cheats
-from conftest import ASSIGNMENTS, ROOT
+from conftest import ASSIGNMENTS, QUICK, ROOT
 from course_copy import copy_course, released_notebook
 from grader import pipeline
 
@@ -58,9 +58,9 @@ def graded_class(root: Path, released_course: Path) -> Path:
         submit(root, "blank", aid, blank)
         wrong_id, wrong_source, _ = wrong_answer(aid)
         submit(root, "one_wrong", aid, with_answer(pipeline.solved_submission(released, source), wrong_id, wrong_source))
-        for name, cheat in cheats.CHEATS.items():
-            if aid in cheat.assignments:
-                submit(root, name, aid, cheats.attacked(blank, cheat))
+        for name, cheat_aid in cheats.cases(ASSIGNMENTS, QUICK):
+            if cheat_aid == aid:
+                submit(root, name, aid, cheats.attacked(blank, cheats.CHEATS[name]))
     first = ASSIGNMENTS[0]
     released, source = root / "release" / first / f"{first}.ipynb", root / "source" / first / f"{first}.ipynb"
     submit(root, "fails_hidden", first, with_answer(pipeline.solved_submission(released, source), *FAILS_HIDDEN))

@@ -20,7 +20,7 @@ from notebook_kernel import NotebookRun
 
 RUNS_AT_ONCE = 2  # the machines have two cores
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.quick]
 
 
 def answers(aid: str) -> dict:

@@ -8,7 +8,8 @@ import pytest
 
 from conftest import ROOT
 from grader.sandbox import backend
-from grader.sandbox.backend import HOME, SUBMISSION, Box, Bubblewrap, Limits, Sandbox, SandboxUnavailable, Unsandboxed
+from grader.sandbox.backend import HOME, SUBMISSION, Box, Bubblewrap, Sandbox, Unsandboxed
+from grader.sandbox.limits import Limits, SandboxUnavailable
 
 ARGV = ["python", "-c", "1"]
 BINDS = {"--bind", "--ro-bind", "--dev-bind", "--bind-try", "--ro-bind-try", "--dev-bind-try"}

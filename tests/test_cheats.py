@@ -1,5 +1,6 @@
 """Can student code fake its own score? Eleven cheats (tests/cheats.py), each one extra cell in an otherwise
-blank notebook, in every assignment it applies to.
+blank notebook: a cheat aimed at the kernel in one numpy and one Keras assignment, a cheat aimed at what the
+notebook defines in every assignment it applies to (`cheats.cases`; `make test` grades a sample of five).
 
 - Graded as `make grade` grades (`grader.pipeline.grade`, the checker, both kernels sandboxed; the class of
   tests/classroom.py holds them), each must score 0, be graded rather than reported as a failure, and
@@ -15,17 +16,19 @@ from nbgrader.api import Gradebook, MissingEntry
 
 import cheats
 from classroom import submit, with_answer
-from conftest import ASSIGNMENTS
+from conftest import ASSIGNMENTS, QUICK
 from course_copy import copy_course, released_notebook
 from grader import pipeline
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.quick]
 
 # Where each cheat is shown to work against tests in the student's kernel (the in-kernel scores of every cheat
 # in every assignment, measured once: README "Grading you can trust").
 CONTROLS = {name: "01_tensors" for name in cheats.CHEATS} | {"always_equal": "05_cnn_mnist",
                                                               "keras_lambda": "05_cnn_mnist"}
-CASES = [(name, aid) for name, cheat in cheats.CHEATS.items() for aid in cheat.assignments if aid in ASSIGNMENTS]
+CASES = cheats.cases(ASSIGNMENTS, QUICK)
+CONTROL_CASES = [(name, aid) for name, aid in CONTROLS.items()
+                 if aid in ASSIGNMENTS and name in {cheat for cheat, _ in CASES}]
 
 
 # Where the blank release gives a cheat nothing to work on in-kernel (every check there tests the type first),
@@ -84,8 +87,7 @@ def in_kernel(tmp_path_factory, released):
     root = copy_course(tmp_path_factory.mktemp("in-kernel"), released)
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(cheats.STOCK_NBGRADER)
-    cases = [(name, aid) for name, aid in CONTROLS.items() if aid in ASSIGNMENTS]
-    return root, grade_in_kernel(root, cases, blanks=("01_tensors",))
+    return root, grade_in_kernel(root, CONTROL_CASES, blanks=("01_tensors",))
 
 
 def test_every_cheating_notebook_is_graded_and_the_batch_completes(checked):
@@ -101,7 +103,7 @@ def test_a_cheat_scores_zero_when_the_checker_grades(checked, name, aid):
     assert got == 0, f"{name} scored {got} in {aid} with the checker; see {root}/autograded/{name}/{aid}"
 
 
-@pytest.mark.parametrize("name", [name for name, aid in CONTROLS.items() if aid in ASSIGNMENTS])
+@pytest.mark.parametrize("name", [name for name, _ in CONTROL_CASES])
 def test_the_cheat_works_when_the_tests_run_in_the_students_kernel(in_kernel, name):
     root, problems = in_kernel
     aid = CONTROLS[name]

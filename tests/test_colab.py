@@ -16,7 +16,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from traitlets.config.loader import PyFileConfigLoader
 
-from conftest import ASSIGNMENTS, ROOT
+from conftest import ALL_ASSIGNMENTS as ASSIGNMENTS, ROOT
 from grader import release as colab
 
 CONFIG = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
@@ -100,6 +100,7 @@ def self_check_output(nb) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.quick
 def test_the_self_check_summarises_the_visible_tests_per_exercise():
     from grader import pipeline
 

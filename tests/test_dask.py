@@ -28,7 +28,7 @@ from course_copy import copy_course, released_notebook
 from grader import pipeline
 from ordinary_class import ordinary_students
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.quick]
 AID = "01_tensors"
 
 
@@ -57,11 +57,13 @@ def cell_scores(root: Path) -> dict[str, dict[str, float]]:
 class Cluster:
     """A scheduler and two single-threaded workers, each a process of its own."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, worker_env: dict[str, str | None] | None = None):
+        """`worker_env`: variables to set (or, with None, to remove) in the workers' environment."""
         self.folder, self.processes, self.workers = folder, [], {}
         dask = str(Path(sys.executable).parent / "dask")
         self.scheduler_file = folder / "scheduler.json"
         env = pipeline.environment()
+        changed = {name: value for name, value in {**env, **(worker_env or {})}.items() if value is not None}
         self.processes.append(subprocess.Popen(
             [dask, "scheduler", "--scheduler-file", str(self.scheduler_file), "--port", "0",
              "--dashboard-address", ":0", "--no-show"], cwd=folder, env=env,
@@ -69,7 +71,7 @@ class Cluster:
         for name in ("w1", "w2"):
             worker = subprocess.Popen(
                 [dask, "worker", "--scheduler-file", str(self.scheduler_file), "--nthreads", "1", "--nworkers", "1",
-                 "--no-nanny", "--memory-limit", "0", "--name", name], cwd=folder, env=env,
+                 "--no-nanny", "--memory-limit", "0", "--name", name], cwd=folder, env=changed,
                 stdout=subprocess.DEVNULL, stderr=open(folder / f"{name}.log", "w"))
             self.processes.append(worker)
             self.workers[name] = worker

@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from grader import distributed
 from grader.checker.cells import InstructorCell
-from grader.checker.execute import CheckedExecute
+from grader.checker.execute import CheckedExecute, grade_notebook
 
 
 class FakeClient:
@@ -20,7 +20,7 @@ class FakeClient:
         self.reply, self.payloads = reply, []
 
     def submit(self, function, payload, key, pure):
-        assert function is distributed.grade_notebook and key.startswith("grade-01_tensors-ann-") and not pure
+        assert function is grade_notebook and key.startswith("grade-01_tensors-ann-") and not pure
         self.payloads.append(payload)
         return type("Future", (), {"result": lambda _: self.reply(payload)})()
 
@@ -53,7 +53,8 @@ def test_only_the_notebook_its_files_and_the_settings_cross(submission, monkeypa
     fake = FakeClient(executed)
     monkeypatch.setattr(distributed, "client", lambda address: fake)
     step = CheckedExecute(scheduler="tcp://example:8786")
-    distributed.execute_on_cluster(step, nb, resources, {"ex1_test": InstructorCell("assert x == 1", True)})
+    distributed.execute_on_cluster(step, nb, resources, {"ex1_test": InstructorCell("assert x == 1", True)},
+                                   grade_notebook)
     (payload,) = fake.payloads
     assert set(payload) == {"notebook", "instructor", "files", "settings"}
     assert payload["files"] == {"data.csv": b"1,2\n"}, "no notebook, no link (to the gradebook)"
@@ -71,7 +72,7 @@ def test_a_different_notebook_coming_back_is_refused(submission, monkeypatch):
 
     monkeypatch.setattr(distributed, "client", lambda address: FakeClient(other))
     with pytest.raises(RuntimeError, match="different notebook"):
-        distributed.execute_on_cluster(CheckedExecute(scheduler="tcp://x:1"), nb, resources, {})
+        distributed.execute_on_cluster(CheckedExecute(scheduler="tcp://x:1"), nb, resources, {}, grade_notebook)
 
 
 def test_a_file_name_that_leaves_the_submission_is_refused_on_the_worker():
@@ -79,4 +80,4 @@ def test_a_file_name_that_leaves_the_submission_is_refused_on_the_worker():
     payload = {"notebook": nbformat.writes(new_notebook()), "instructor": {}, "settings": {"unsafe": True},
                "files": {"../../escaped.txt": b"x"}}
     with pytest.raises(ValueError, match="leaves the submission"):
-        distributed.grade_notebook(payload)
+        grade_notebook(payload)

@@ -17,7 +17,7 @@ import submissions
 from grader import pipeline
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.quick]
 AID = submissions.AID
 FULL = sum(cell.metadata["nbgrader"].get("points", 0) for cell in nbformat.read(
     ROOT / "source" / AID / f"{AID}.ipynb", as_version=4).cells if cell.metadata.get("nbgrader", {}).get("grade"))

@@ -24,7 +24,7 @@ from grader import pipeline
 from grader.feedback import hidden_lines
 from grader.report import PASS_RATE_COLOUR
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.quick]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
 
 from grader import pipeline, report
-from grader.pipeline import GradingError, GradingLog
+from grader.base import GradingError, GradingLog
 from grader.report import Submission
 
 SCRIPT = "<script>alert(1)</script>"

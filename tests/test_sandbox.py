@@ -350,12 +350,14 @@ def possible(scores: dict) -> float:
 
 # -- every submission graded, and graded right -------------------------------------------------------------
 
+@pytest.mark.quick
 def test_every_submission_is_graded(parallel):
     graded, expected = parallel
     assert not graded.problems, "\n".join(graded.problems)
     assert set(graded.scores) == set(expected)
 
 
+@pytest.mark.quick
 def test_every_ordinary_submission_keeps_its_right_score(parallel):
     graded, expected = parallel
     for student, scores in graded.scores.items():
@@ -379,6 +381,7 @@ def test_gradebook_tampering_works_without_the_sandbox(unsafe):
         assert total(graded.scores[student]) == possible(graded.scores[student]) > 0
 
 
+@pytest.mark.quick
 def test_gradebook_tampering_changes_no_score(parallel):
     graded, expected = parallel
     attack = result(graded, "tamper")
@@ -395,6 +398,7 @@ def test_hidden_tests_solutions_and_classmates_are_readable_without_the_sandbox(
     assert any(path.endswith("/notes.db") for path in found["gradebook"]), "the submitted link to the gradebook"
 
 
+@pytest.mark.quick
 def test_hidden_tests_solutions_and_classmates_are_unreadable(parallel):
     graded, _ = parallel
     found = result(graded, "peek")
@@ -407,6 +411,7 @@ def test_network_works_without_the_sandbox(unsafe, listener):
     assert graded.tag in listener.received
 
 
+@pytest.mark.quick
 def test_network_connections_fail(parallel, listener):
     graded, expected = parallel
     attack = result(graded, "network")
@@ -419,6 +424,7 @@ def test_process_limit_stops_a_flood(parallel, unsafe):
     assert result(parallel[0], "flood")["forked"] < LIMITS["processes"]
 
 
+@pytest.mark.quick
 def test_a_fork_bomb_is_stopped_and_the_batch_completes(parallel):
     graded, expected = parallel
     nb = nbformat.read(graded.root / "autograded" / "bomb" / AID / f"{AID}.ipynb", as_version=4)
@@ -444,6 +450,7 @@ def test_processes_started_by_a_submission_are_gone_after_grading(parallel, unsa
     assert not parallel[0].orphans
 
 
+@pytest.mark.quick
 def test_student_code_cannot_rewrite_the_tests_that_run_after_it(parallel):
     graded, _ = parallel
     assert total(graded.scores["rewrite"]) == 0
@@ -451,6 +458,7 @@ def test_student_code_cannot_rewrite_the_tests_that_run_after_it(parallel):
 
 # -- every way of autograding is sandboxed, and without the sandbox tool nothing runs ----------------------
 
+@pytest.mark.quick
 def test_plain_nbgrader_autograde_is_sandboxed_too(parallel):
     graded, _ = parallel
     pipeline.nbgrader(graded.root, "autograde", AID, "--student", "peek", "--force")
@@ -458,6 +466,7 @@ def test_plain_nbgrader_autograde_is_sandboxed_too(parallel):
     assert found == {key: [] for key in found}, found
 
 
+@pytest.mark.quick
 def test_grading_refuses_to_run_student_code_without_bubblewrap(parallel):
     graded, _ = parallel
     env = dict(os.environ, PATH=str(Path(sys.executable).parent))  # no /usr/bin: no bwrap

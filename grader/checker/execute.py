@@ -17,6 +17,9 @@ Metadata a student adds to a cell of their own makes it no test.
 When a kernel dies or a cell ignores the interrupt after its time limit, that kernel's sandbox is killed:
 its remaining cells get an error output saying so, and the other kernel carries on (tests that need the
 student's code then fail with a clear message). nbgrader's own Execute gives up on the whole notebook.
+
+With a Dask scheduler, grader/distributed.py sends the notebook to a worker, and `grade_notebook` runs both
+kernels there.
 """
 from __future__ import annotations
 
@@ -25,23 +28,29 @@ import contextlib
 import copy
 import importlib.util
 import os
+import shutil
 import socket
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import nbformat
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Dict, Integer, List, Unicode
+from traitlets.config import Config
 
+from grader import distributed
 from grader.bridge import wire
 from grader.checker.cells import (BOTH, CHECKER, STUDENT, InstructorCell, cell_roles,
                                   instructor_cells_from_gradebook)
 from grader.sandbox import kernel
-from grader.sandbox.backend import HOME, Limits, Sandbox, SandboxUnavailable, backend_named
+from grader.sandbox.backend import HOME, Sandbox, backend_named
+from grader.sandbox.limits import Limits, SandboxUnavailable
 
 _sandboxes: dict = {}  # one checked Sandbox per configuration, per process
 
@@ -187,9 +196,7 @@ class CheckedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         instructor = instructor_cells_from_gradebook(resources or {})
         if self.scheduler:
-            from grader import distributed
-
-            distributed.execute_on_cluster(self, nb, resources or {}, instructor)
+            distributed.execute_on_cluster(self, nb, resources or {}, instructor, grade_notebook)
             return nb, resources
         with self.running(nb, resources, instructor):
             for index, cell in enumerate(nb.cells):
@@ -300,6 +307,35 @@ _NAMES = {STUDENT: "the student's kernel", CHECKER: "the checker"}
 
 def _error(ename: str, evalue: str):
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
+
+
+def grade_notebook(payload: dict) -> str:
+    """On a Dask worker: execute one submission in its two sandboxed kernels; return the executed notebook.
+
+    `payload` is what grader/distributed.py sends: the notebook, the instructor's cells, the files beside
+    the notebook and CheckedExecute's settings.
+    """
+    work = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    try:
+        for name, data in payload["files"].items():
+            path = (work / name).resolve()
+            if not path.is_relative_to(work):
+                raise ValueError(f"a file name that leaves the submission's folder: {name!r}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        config = Config()
+        for trait, value in payload["settings"].items():
+            setattr(config.CheckedExecute, trait, value)
+        step = CheckedExecute(config=config)
+        nb = nbformat.reads(payload["notebook"], as_version=4)
+        instructor = {name: InstructorCell(source, is_test) for name, (source, is_test) in payload["instructor"].items()}
+        resources = {"metadata": {"path": str(work)}}
+        with step.running(nb, resources, instructor):
+            for index, cell in enumerate(nb.cells):
+                step.preprocess_cell(cell, resources, index)
+        return nbformat.writes(nb)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def check_command() -> int:

@@ -14,10 +14,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from grader.sandbox.backend import Limits
+from grader.sandbox.limits import Limits
 
 UID_BASE = 1_900_000_000  # sandbox user ids (root only): UID_BASE + slot, a range no account uses
 

@@ -23,33 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.sandbox.accounts import Cgroup, UidLease, kill_uid
+from grader.sandbox.limits import UNSAFE_HINT, Limits, SandboxUnavailable
 
-GiB = 2**30
 HOME = "/home/student"            # the kernel's home and working folder inside the sandbox
 SUBMISSION = "/run/submission"    # the submission's non-notebook files, read-only; copied into HOME at start
 BRIDGE = "/opt/course-bridge"     # holds grader/bridge as the package `dlb_bridge` (student's sandbox only)
 BRIDGE_SOURCE = Path(__file__).resolve().parents[1] / "bridge"
-
-UNSAFE_HINT = ("only for submissions you trust (a test run, say), grade without the sandbox: "
-               "`make grade UNSAFE=1` or `python -m grader grade --unsafe` "
-               "(plain nbgrader: add `--CheckedExecute.unsafe=True`).")
-
-
-class SandboxUnavailable(RuntimeError):
-    """Student code cannot be sandboxed here; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one sandboxed kernel may use."""
-    memory: int = 4 * GiB        # bytes: private memory of each process, and of the whole sandbox where cgroups work
-    processes: int = 512         # processes and threads together (TensorFlow starts about 5 per core)
-    cpu_seconds: int = 3600      # CPU time of each process
-    disk: int = 1 * GiB          # size of each scratch file system (home, /tmp, /dev/shm) and of any one file
-
-    def describe(self) -> str:
-        return (f"memory {self.memory / GiB:g} GiB, {self.processes} processes, CPU {self.cpu_seconds} s, "
-                f"disk {self.disk / GiB:g} GiB")
 
 
 @dataclass

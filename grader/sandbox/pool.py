@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 from typing import Callable, TextIO
 
-from grader.sandbox.backend import Limits, SandboxUnavailable, UNSAFE_HINT
+from grader.base import environment
+from grader.sandbox.limits import UNSAFE_HINT, Limits, SandboxUnavailable
 
 __all__ = ["Progress", "autograde_all", "default_workers", "tensorflow_threads"]
 
@@ -85,8 +86,6 @@ class _Worker:
     def __init__(self, root: Path, unsafe: bool, scheduler: str = "", env: dict[str, str] | None = None):
         self.log = tempfile.TemporaryFile()
         read_end, write_end = os.pipe()
-        from grader.pipeline import environment
-
         command = [sys.executable, "-m", "grader.sandbox.pool", "worker", str(write_end)]
         command += (["--unsafe"] if unsafe else []) + (["--scheduler", scheduler] if scheduler else [])
         self.process = subprocess.Popen(command, cwd=root, env={**environment(), **(env or {})}, stdin=subprocess.PIPE,
