@@ -22,7 +22,7 @@ c.OverwriteCells.add_missing_cells = True
 
 # Every notebook runs on the kernel the source notebook names ("python3"), whatever the submission says.
 c.Execute.kernel_name = "python3"
-# Per-cell time limit in seconds. The slowest cell is 05's CNN training; README "Timings" gives the
+# Per-cell time limit in seconds. The slowest cell is 05's CNN training; docs/timings.md gives the
 # measured times this limit was set from.
 c.Execute.timeout = 300
 
@@ -63,7 +63,7 @@ c.GenerateFeedback.preprocessors = [
     *_Feedback.class_traits()["preprocessors"].default(),
 ]
 
-# ---- Autograding: the checker and the sandboxes (grader/checker, grader/sandbox; README "Grading safely") -----
+# ---- Autograding: the checker and the sandboxes (grader/checker, grader/sandbox; docs/honest-grading.md) -----
 # Each submission runs in two sandboxed kernels (bubblewrap): the student's, which runs every cell the student
 # could write, and the checker, which runs the setup and test cells and nothing else; nbgrader scores the
 # checker's outputs. Student code never reaches the tests, the gradebook, the course files or the network.

@@ -14,8 +14,8 @@ So the gradebook never leaves this machine. A worker gets the notebook with its 
 submission's other files and the grading settings, and needs the runtime (this repository's virtualenv,
 bubblewrap, the datasets). If a worker dies mid-submission, Dask runs the task again on another worker
 (`distributed.scheduler.allowed-failures`, 3 by default); after that the submission is reported as not
-graded and the batch goes on. Traffic between machines is protected by Dask's own TLS settings (README,
-"At scale").
+graded and the batch goes on. Traffic between machines is protected by Dask's own TLS settings (docs/scale.md,
+"Security").
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ and checker, each sandboxed) with the peak memory of that whole submission.
 
     .venv/bin/python scripts/bench_notebooks.py [ASSIGNMENT ...]      (or: make bench)
 
-Prints a table; it asserts nothing. Run it on an otherwise idle machine: the figures in the README
+Prints a table; it asserts nothing. Run it on an otherwise idle machine: the figures in docs/timings.md
 come from it.
 """
 from __future__ import annotations

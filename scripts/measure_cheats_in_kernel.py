@@ -1,5 +1,5 @@
 """Measure what each cheat of tests/cheats.py scores when the tests run in the student's own kernel, as stock
-nbgrader runs them (no checker, no sandbox): the in-kernel columns of README "Grading you can trust". Prints a
+nbgrader runs them (no checker, no sandbox): the in-kernel columns of docs/honest-grading.md "The cheats, measured". Prints a
 Markdown table; asserts nothing (tests/test_cheats.py checks that every cheat scores 0 with the checker).
 
     .venv/bin/python scripts/measure_cheats_in_kernel.py [ASSIGNMENT ...]     (from the course root)
