@@ -42,7 +42,8 @@ def tensorflow_threads(workers: int) -> dict[str, str]:
     """TensorFlow's thread counts for the kernels of `workers` submissions graded at once: the cores shared out.
 
     TensorFlow starts a thread per core in every kernel; with one submission per core they all compete
-    (measured: 16 % less grading time for 04_keras_apis with 2 workers on 2 cores, docs/honest-grading.md "Running it").
+    (measured: 16 % less grading time for 04_keras_apis with 2 workers on 2 cores; docs/honest-grading.md,
+    "Running it").
     One worker keeps TensorFlow's default, and a setting in the environment always wins.
     """
     if workers <= 1:
