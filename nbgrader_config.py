@@ -57,9 +57,11 @@ c.GenerateAssignment.preprocessors = [
       for step in _Generate.class_traits()["preprocessors"].default()),
     "grader.release.AddSelfCheck",
 ]
-# Feedback shows which hidden checks failed, with their messages, but never their code.
+# Feedback shows which hidden checks failed, with their messages, but never their code; and nothing in it runs
+# (no student script or event handler fires in the browser of whoever opens it).
 c.GenerateFeedback.preprocessors = [
     "grader.feedback.HideHiddenTests",
+    "grader.feedback.SanitizeActiveContent",
     *_Feedback.class_traits()["preprocessors"].default(),
 ]
 

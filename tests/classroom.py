@@ -2,9 +2,10 @@
 
 For every assignment: the solutions, the untouched release, one wrong answer, and the cheats of tests/cheats.py
 that `cheats.cases` picks for it (as the student named after the cheat). For the first assignment also a
-notebook that fails only a hidden test, one whose code prints the cells that run after it, and a corrupt
-file. The batch is graded once with `grader.pipeline.grade` (what `make grade` runs): one batch keeps both
-cores busy to the end, where two would each end on one slow notebook.
+notebook that fails only a hidden test, one whose code prints the cells that run after it, one that displays
+HTML with a script and an event handler, and a corrupt file. The batch is graded once with
+`grader.pipeline.grade` (what `make grade` runs): one batch keeps both cores busy to the end, where two would
+each end on one slow notebook.
 """
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ FAILS_HIDDEN = ("ex2_flatten", "def flatten_images(images):\n"
 HIDDEN_MESSAGE = "flatten_images of a uint8 batch (dtype): expected uint8, got float32."
 # Student code that prints the source of every cell run after it (with the checker: only its own cells).
 SNOOP = "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))"
+# Student HTML that would run in the browser of whoever opens the feedback page (tests/test_feedback_html.py):
+# a script, an event handler, and the same in a markdown cell; each marks the page's body if it runs.
+MARK = "document.body.setAttribute('data-pwned', '{}')"
+INJECTED_CODE = ("from IPython.display import HTML, display\n"
+                 f"display(HTML(\"<strong>my answer</strong><script>{MARK.format('script')}</script>\"\n"
+                 f"             \"<img src='missing.png' onerror=\\\"{MARK.format('handler')}\\\">\"))")
+INJECTED_MARKDOWN = f"My **notes** <img src='missing.png' onerror=\"{MARK.format('markdown')}\">"
 # The wrong answer each assignment's `one_wrong` student hands in: the first of tests/answers/<aid>.py, but for
 # 05's section 1 and 04's `standardise` left blank, whose results later cells need: each must cost its own points only.
 WRONG_ANSWER = {"05_cnn_mnist": "BLANK_PREPARE", "04_keras_apis": "BLANK_STANDARDISE"}
@@ -67,6 +75,9 @@ def graded_class(root: Path, released_course: Path) -> Path:
     snoops = pipeline.solved_submission(released, source)
     snoops.cells.insert(2, nbformat.v4.new_code_cell(SNOOP))
     submit(root, "snoops", first, snoops)
+    injects = pipeline.solved_submission(released, source)
+    injects.cells[2:2] = [nbformat.v4.new_code_cell(INJECTED_CODE), nbformat.v4.new_markdown_cell(INJECTED_MARKDOWN)]
+    submit(root, "html_injection", first, injects)
     corrupt = root / "submitted" / "corrupt" / first / f"{first}.ipynb"
     corrupt.parent.mkdir(parents=True)
     corrupt.write_text('{"cells": [ this is not json')
