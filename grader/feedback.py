@@ -2,8 +2,9 @@
 
 nbgrader's feedback shows every test cell in full, hidden tests included. `HideHiddenTests` replaces each
 hidden region with a one-line note, shortens errors in test cells to their message (a traceback would
-quote hidden lines), and removes any output that repeats a line of hidden-test code (student code can
-print the cells that run after it). The messages of course.checks say what failed without the code.
+quote hidden lines), removes any output that repeats a line of hidden-test code (student code can print the
+cells that run after it), and shows no output of the student's own cells after the first hidden test (student
+code can record the inputs a hidden test calls it with, and print them in a later cell). The messages of course.checks say what failed without the code.
 
 `SanitizeActiveContent` keeps the page inert: instructors and teaching assistants open feedback pages in their
 own browser, and students wrote part of them. Markdown and HTML keep their formatting, tables and images;
@@ -38,6 +39,8 @@ def hidden_lines(nb) -> set[str]:
     return lines - visible
 
 
+AFTER_HIDDEN = ("[output not shown in feedback: your cells after a hidden test could print what that test passed "
+                "to your code; your own notebook shows it]\n")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 HIDDEN_FRAME = "(a hidden test ran your code here; its code is not shown)"
 
@@ -59,8 +62,14 @@ class HideHiddenTests(Preprocessor):
 
     def preprocess(self, nb, resources):
         secret = hidden_lines(nb)
+        after_hidden = False
         for cell in nb.cells:
-            if cell.get("metadata", {}).get("nbgrader", {}).get("grade", False):
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.cell_type == "code" and after_hidden and not (meta.get("grade") or meta.get("locked")):
+                # Student code may have kept what a hidden test passed it, and print it here.
+                cell.outputs = [new_output("stream", name="stdout", text=AFTER_HIDDEN)] if cell.outputs else []
+            if meta.get("grade", False):
+                after_hidden = after_hidden or bool(HIDDEN.search(cell.source))
                 cell.source = HIDDEN.sub(NOTE, cell.source)
             if cell.cell_type == "code":
                 cell.outputs = [self._without_secrets(output, secret) for output in cell.outputs]

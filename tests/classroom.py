@@ -2,8 +2,9 @@
 
 For every assignment: the solutions, the untouched release, one wrong answer, and the cheats of tests/cheats.py
 that `cheats.cases` picks for it (as the student named after the cheat). For the first assignment also a
-notebook that fails only a hidden test, one whose code prints the cells that run after it, one that displays
-HTML with a script and an event handler, and a corrupt file. The batch is graded once with
+notebook that fails only a hidden test, one whose code prints the cells that run after it, one that records the
+inputs the tests pass it and prints them last, one that displays HTML with a script and an event handler, and a
+corrupt file. The batch is graded once with
 `grader.pipeline.grade` (what `make grade` runs): one batch keeps both cores busy to the end, where two would
 each end on one slow notebook.
 """
@@ -25,6 +26,12 @@ FAILS_HIDDEN = ("ex2_flatten", "def flatten_images(images):\n"
 HIDDEN_MESSAGE = "flatten_images of a uint8 batch (dtype): expected uint8, got float32."
 # Student code that prints the source of every cell run after it (with the checker: only its own cells).
 SNOOP = "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))"
+# Student code that keeps every input the tests pass to flatten_images, hidden ones included, and prints them last.
+RECORDER = ("_recorded, _flatten = [], flatten_images\n\n\n"
+            "def flatten_images(images):\n"
+            "    _recorded.append(getattr(images, 'shape', type(images).__name__))\n"
+            "    return _flatten(images)\n")
+RECORDED = "print('RECORDED', _recorded)"
 # Student HTML that would run in the browser of whoever opens the feedback page (tests/test_feedback_html.py):
 # a script, an event handler, and the same in a markdown cell; each marks the page's body if it runs.
 MARK = "document.body.setAttribute('data-pwned', '{}')"
@@ -75,6 +82,11 @@ def graded_class(root: Path, released_course: Path) -> Path:
     snoops = pipeline.solved_submission(released, source)
     snoops.cells.insert(2, nbformat.v4.new_code_cell(SNOOP))
     submit(root, "snoops", first, snoops)
+    records = pipeline.solved_submission(released, source)
+    after = next(i for i, c in enumerate(records.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "ex2_flatten")
+    records.cells.insert(after + 1, nbformat.v4.new_code_cell(RECORDER))
+    records.cells.append(nbformat.v4.new_code_cell(RECORDED))
+    submit(root, "records_inputs", first, records)
     injects = pipeline.solved_submission(released, source)
     injects.cells[2:2] = [nbformat.v4.new_code_cell(INJECTED_CODE), nbformat.v4.new_markdown_cell(INJECTED_MARKDOWN)]
     submit(root, "html_injection", first, injects)

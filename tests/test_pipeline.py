@@ -101,6 +101,18 @@ def test_feedback_gives_the_failing_hidden_checks_message(course):
         sum(possible for _, possible in cell_scores(course, ASSIGNMENTS[0], "snoops").values())
 
 
+def test_feedback_shows_no_input_a_hidden_test_passed_to_student_code(course):
+    """The records_inputs student keeps every input flatten_images gets and prints them last. The autograded
+    notebook (and so nbgrader's own feedback) shows them, hidden tests' inputs included; our feedback must not."""
+    aid = ASSIGNMENTS[0]
+    graded = nbformat.read(course / "autograded" / "records_inputs" / aid / f"{aid}.ipynb", as_version=4)
+    printed = "".join(output.get("text", "") for output in graded.cells[-1].outputs).strip()
+    assert printed.startswith("RECORDED [("), f"the control: student code kept the inputs ({printed!r})"
+    feedback = (course / "feedback" / "records_inputs" / aid / f"{aid}.html").read_text()
+    assert html.escape(printed) not in feedback and "RECORDED [" not in feedback, "the inputs reached the feedback"
+    assert "your cells after a hidden test could print" in feedback
+
+
 def test_the_self_check_cell_stays_out_of_grading(course):
     aid = ASSIGNMENTS[0]
     graded = nbformat.read(course / "autograded" / "solved" / aid / f"{aid}.ipynb", as_version=4)

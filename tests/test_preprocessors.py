@@ -115,6 +115,19 @@ def test_feedback_replaces_hidden_tests_and_drops_what_repeats_them():
     assert "[output removed" in test.outputs[1].text
 
 
+def test_feedback_shows_no_output_of_student_cells_after_the_first_hidden_test():
+    nb = notebook()
+    first_hidden = next(i for i, cell in enumerate(nb.cells) if "BEGIN HIDDEN TESTS" in cell.source)
+    before, after = new_code_cell("print(seen)"), new_code_cell("print(seen)")
+    for cell in (before, after):
+        cell.outputs = [new_output("stream", name="stdout", text="[12345]\n")]
+    nb.cells.insert(first_hidden + 1, after)
+    nb.cells.insert(first_hidden, before)
+    nb, _ = HideHiddenTests().preprocess(nb, {})
+    assert before.outputs[0].text == "[12345]\n", "outputs before any hidden test stay"
+    assert after.outputs[0].text.startswith("[output not shown in feedback: your cells after a hidden test")
+
+
 def test_unsafe_grading_starts_no_sandbox_and_grading_sees_only_the_runtime(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert CheckedExecute(unsafe=True).sandbox().backend.isolated is False
