@@ -195,6 +195,24 @@ def test_is_a_keras_function_named_through_its_config_refused(keras):
         models.check_archive(archive(dense(config={"units": 2, "activation": function})))
 
 
+def test_is_a_zip_bomb_refused_before_anything_is_unpacked(monkeypatch):
+    """Is a member that unpacks to far more than its packed size refused without being read?"""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as file:
+        file.writestr("config.json", json.dumps(dense()))
+        file.writestr("model.weights.h5", b"\0" * (200 * 2**20))  # 200 MiB of zeros pack into about 200 KiB
+    monkeypatch.setattr(zipfile.ZipFile, "read", lambda *args: pytest.fail("a member was unpacked"))
+    with pytest.raises(UnsafeModel, match="over 100 times its packed size"):
+        models.check_archive(buffer.getvalue())
+
+
+def test_is_a_member_given_twice_refused():
+    """Is an archive with two config.json members (the checker would see one, Keras the other) refused?"""
+    data = archive(dense(), {"config.json": b"{}"})
+    with pytest.raises(UnsafeModel, match="a member twice"):
+        models.check_archive(data)
+
+
 def test_is_a_corrupt_archive_member_refused():
     """Is an archive whose config.json fails its CRC check refused with UnsafeModel?"""
     data = bytearray(archive(dense()))

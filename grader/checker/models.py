@@ -21,6 +21,11 @@ from typing import Any
 MEMBERS = {"config.json", "metadata.json", "model.weights.h5"}
 MAX_CONFIG = 16 * 2**20
 MAX_WEIGHTS = 1024 * 2**20
+# Trained weights barely compress and a config.json about 10x: a large member that unpacks to more than this many
+# times its packed size is a zip bomb, refused before anything is unpacked. (Small ones may: a layer initialised
+# to zeros packs into almost nothing, and is a mistake for the tests to explain, not an attack.)
+MAX_RATIO = 100
+SMALL = 16 * 2**20
 KERAS_MODULES = {
     "keras", "keras.layers", "keras.initializers", "keras.regularizers", "keras.constraints", "keras.activations",
     "keras.losses", "keras.metrics", "keras.optimizers", "keras.optimizers.schedules",
@@ -50,9 +55,13 @@ def check_archive(data: bytes) -> None:
     if not names <= MEMBERS or "config.json" not in names:
         raise UnsafeModel(f"the archive holds {sorted(names - MEMBERS) or 'no config.json'}, which a plain "
                           "Keras model does not")
+    if len(archive.infolist()) != len(names):
+        raise UnsafeModel("the archive holds a member twice, which a plain Keras model does not")
     sizes = {info.filename: info.file_size for info in archive.infolist()}
     if sizes.get("config.json", 0) > MAX_CONFIG or sizes.get("model.weights.h5", 0) > MAX_WEIGHTS:
         raise UnsafeModel("the model is too large to check")
+    if any(info.file_size > max(SMALL, MAX_RATIO * info.compress_size) for info in archive.infolist()):
+        raise UnsafeModel(f"a member unpacks to over {MAX_RATIO} times its packed size, which a Keras model does not")
     try:
         config = json.loads(archive.read("config.json"))
         archive.testzip()  # every member's checksum, before h5py reads the weights
