@@ -80,6 +80,7 @@ def grade(root: Path, workers: int | None = None, unsafe: bool = False, schedule
     problems = [f"{aid}: not an assignment of this course (submitted/*/{aid} was skipped)"
                 for aid in ids if aid not in known]
     ids = [aid for aid in ids if aid in known]
+    release_missing(root, ids)
     log = GradingLog(root)
     for outcome in outcomes:
         if outcome.status == "set aside":
@@ -93,6 +94,12 @@ def grade(root: Path, workers: int | None = None, unsafe: bool = False, schedule
                         "problem": f"not graded: {error}"})
         raise GradingError(f"{error} No submission was graded.") from None
     problems += autograde(root, ids, workers=workers, unsafe=unsafe, scheduler=scheduler, log=log, feedback=True)
+    latest = log.latest()
+    if not any(latest.get(job, {}).get("graded") for job in jobs_of(root, ids)):
+        for problem in problems:
+            print("WARNING:", problem, file=sys.stderr)
+        raise GradingError("no submission could be graded (the reasons are above, in intake/report.txt and in "
+                           "reports/grading-log.jsonl), so grades.csv was not written.")
     export_grades(root)
     from grader import report  # here, so that the other steps need no plotly
 
@@ -120,6 +127,28 @@ def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bo
         raise GradingError(f"grading stopped before running any student code: {error}") from None
 
 
+def release_missing(root: Path, ids: list[str]) -> list[str]:
+    """Release from source/ every assignment of `ids` that the gradebook does not hold yet (a fresh clone has
+    release/ but no gradebook.db), here and once, before any grading worker opens the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    missing = list(ids)
+    if (root / "gradebook.db").is_file():
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+            known = set()
+            for aid in ids:
+                try:
+                    gradebook.find_assignment(aid)
+                    known.add(aid)
+                except MissingEntry:
+                    pass
+        missing = [aid for aid in ids if aid not in known]
+    if missing:
+        print(f"{', '.join(missing)}: not in the gradebook yet, so released from source/ first")
+        release(root, missing)
+    return missing
+
+
 def jobs_of(root: Path, ids: list[str]) -> list[tuple[str, str]]:
     """(assignment, student) of every submission of these assignments. Later assignments first: they train
     networks and take longest, so a batch does not end on one worker grading a slow notebook while others wait."""
@@ -135,8 +164,6 @@ def check_place(root: Path, ids: list[str], workers: int | None = None, unsafe: 
     ids = sorted({aid for aid, _ in jobs_of(root, ids)})
     if not ids:
         return
-    if not (root / "gradebook.db").is_file():
-        raise GradingError(f"{root} has no gradebook.db: run `make release` first, then grade.")
     needs = preflight.needs_mnist(root, ids)
     preflight.check_data(needs)
     if scheduler:

@@ -6,6 +6,9 @@ environment that hides the data, a Dask cluster whose workers have no MNIST. Eac
 sentence what is missing, and log every submission as not graded. The control grades the same notebooks in the
 same broken environment without the check (`pipeline.autograde`, the step after it), and they lose points: so
 the refusal above is what stands between the environment and the students' scores.
+
+Two more ways a run can go wrong for everyone: a fresh clone has no gradebook (grading releases first), and a run
+that grades nothing must fail rather than write an empty grades.csv.
 """
 from __future__ import annotations
 
@@ -100,3 +103,29 @@ def test_a_dask_worker_without_mnist_grades_nothing(tmp_path, released):
         cluster.stop()
     assert message.startswith("Dask worker tcp://") and "cannot grade: MNIST is missing and Keras could not fetch" \
         in message
+
+
+def test_a_fresh_clone_without_a_gradebook_grades_with_two_workers(tmp_path):
+    """A teaching assistant's clone: source/ and the committed release/, no gradebook.db. Grading releases what
+    the gradebook lacks first, once, so that two workers never create it at the same time."""
+    import shutil
+
+    from conftest import ROOT
+
+    root = copy_course(tmp_path / "clone")
+    shutil.copytree(ROOT / "release" / AID, root / "release" / AID)
+    solved_class(root)
+    pipeline.grade(root, workers=2)
+    assert all(score == possible > 0 for score, possible in scores(root).values()), scores(root)
+
+
+@pytest.mark.quick
+def test_a_run_that_grades_nothing_says_so_and_fails(tmp_path, released):
+    root = copy_course(tmp_path / "course", released)
+    for student in STUDENTS:
+        folder = root / "submitted" / student / AID
+        folder.mkdir(parents=True)
+        folder.joinpath(f"{AID}.ipynb").write_text('{"cells": [ not json')
+    with pytest.raises(pipeline.GradingError, match="^no submission could be graded .* grades.csv was not written"):
+        pipeline.grade(root)
+    assert not (root / "grades.csv").exists()
