@@ -1,5 +1,5 @@
-"""Schematic pictures for the course: a neuron, a layer, a Keras model's graph, nested sets, where a window
-lands. Every helper returns a `plotly.graph_objects.Figure`; `course.plots` offers them too."""
+"""Schematic pictures for the course: a neuron, a layer, a Keras model's graph, one example through backprop,
+nested sets, where a window lands. Every helper returns a `plotly.graph_objects.Figure`; `course.plots` offers them too."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-__all__ = ["layer_diagram", "model_graph", "nested_sets", "neuron_diagram", "window_positions"]
+__all__ = ["backprop_graph", "layer_diagram", "model_graph", "nested_sets", "neuron_diagram", "window_positions"]
 
 
 def _not_finished(value: Any, what: str) -> None:
@@ -214,3 +214,63 @@ def layer_diagram(n_inputs: int, n_neurons: int, activation: str = "f", weights:
                             f"b has shape ({n_neurons},)")
     return _diagram_layout(fig, title, 720, max(320, 75 * max(n_inputs, n_neurons) + 150),
                            [-1.0, 6.4], [low - 1.3, -low + 0.7])
+
+
+def backprop_graph(x: Any, h: Any, y_pred: Any, y: Any, delta1: Any, delta2: Any, loss: float,
+                   input_names: Sequence[str] | None = None,
+                   title: str = "One example through the network: forward values and backward δ's") -> go.Figure:
+    """A two-layer network as a computational graph for ONE example: inputs x (the last may be the bias input 1),
+    hidden units (their activations h and their δ1) and output units (y_pred and δ2), then the loss against y.
+
+    The notebook computes every number; this function only writes them on the graph: forward values in blue
+    (left to right), backward δ's in red (right to left)."""
+    for value, what in ((x, "x"), (h, "h"), (y_pred, "y_pred"), (delta1, "delta1"), (delta2, "delta2")):
+        _not_finished(value, what)
+    x, h, y_pred, y = (np.ravel(np.asarray(v, dtype=float)) for v in (x, h, y_pred, y))
+    delta1, delta2 = np.ravel(np.asarray(delta1, dtype=float)), np.ravel(np.asarray(delta2, dtype=float))
+    if len(delta1) != len(h) or len(delta2) != len(y_pred):
+        raise ValueError(f"delta1 needs one value per hidden unit ({len(h)}) and delta2 one per output "
+                         f"({len(y_pred)}); got {len(delta1)} and {len(delta2)}")
+    names = list(input_names) if input_names is not None else [f"x{k + 1}" for k in range(len(x))]
+
+    def column(count: int) -> np.ndarray:
+        return np.linspace(count - 1, 0, count) * 1.6 - (count - 1) * 0.8
+
+    ys_in, ys_hidden, ys_out = column(len(x)), column(len(h)), column(len(y_pred))
+    blue, red = "#1f618d", "#b03a2e"
+    fig = go.Figure()
+    for layer_from, layer_to, x0, x1 in ((ys_in, ys_hidden, 0.0, 3.0), (ys_hidden, ys_out, 3.0, 6.0)):
+        for y0 in layer_from:
+            for y1 in layer_to:
+                fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip",
+                                         line=dict(color="#aab7b8", width=1.1)))
+    for y0 in ys_out:
+        _arrow(fig, (6.35, y0), (8.1, 0.0), colour="#555")
+    nodes = [(0.0, ys_in, names, "#eaf2f8"), (3.0, ys_hidden, [f"h{j + 1}" for j in range(len(h))], "#fdebd0"),
+             (6.0, ys_out, [f"ŷ{k + 1}" if len(y_pred) > 1 else "ŷ" for k in range(len(y_pred))], "#d5f5e3"),
+             (8.6, np.array([0.0]), ["L"], "#f5eef8")]
+    for x_pos, ys, labels, colour in nodes:
+        fig.add_trace(go.Scatter(x=[x_pos] * len(ys), y=ys, mode="markers+text", text=labels, hoverinfo="skip",
+                                 textfont=dict(size=13), marker=dict(size=44, color=colour,
+                                                                     line=dict(color="#2c3e50", width=1.5))))
+    for y0, value in zip(ys_in, x):
+        fig.add_annotation(x=-0.45, y=y0, text=f"{value:.3g}", showarrow=False, xanchor="right",
+                           font=dict(size=12, color=blue))
+    for y0, value, delta in zip(ys_hidden, h, delta1):
+        fig.add_annotation(x=3.0, y=y0 + 0.52, text=f"h = {value:.4f}", showarrow=False, font=dict(size=12, color=blue))
+        fig.add_annotation(x=3.0, y=y0 - 0.52, text=f"δ1 = {delta:.4f}", showarrow=False,
+                           font=dict(size=12, color=red))
+    for y0, value, delta in zip(ys_out, y_pred, delta2):
+        fig.add_annotation(x=6.0, y=y0 + 0.52, text=f"ŷ = {value:.4f}", showarrow=False, font=dict(size=12, color=blue))
+        fig.add_annotation(x=6.0, y=y0 - 0.52, text=f"δ2 = {delta:.4f}", showarrow=False,
+                           font=dict(size=12, color=red))
+    targets = ", ".join(f"{value:g}" for value in y)
+    fig.add_annotation(x=8.6, y=0.55, text=f"L = {float(loss):.4f}", showarrow=False, font=dict(size=12, color=blue))
+    fig.add_annotation(x=8.6, y=-0.55, text=f"target y = {targets}", showarrow=False, font=dict(size=12))
+    low, high = min(ys_in.min(), ys_hidden.min()), max(ys_in.max(), ys_hidden.max())
+    fig.add_annotation(x=4.3, y=high + 1.05, showarrow=False, font=dict(size=13, color=blue),
+                       text="forward: h = σ(x · w1), ŷ = σ(h · w2), L = ½(ŷ − y)²  →")
+    fig.add_annotation(x=4.3, y=low - 1.05, showarrow=False, font=dict(size=13, color=red),
+                       text="←  backward: δ2 = (ŷ − y)·ŷ(1 − ŷ), δ1 = (δ2 · w2) ⊙ h(1 − h)")
+    return _diagram_layout(fig, title, 760, int(95 * max(len(x), len(h)) + 230), [-1.3, 9.4],
+                           [low - 1.5, high + 1.5])

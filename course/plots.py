@@ -14,9 +14,13 @@ from course.diagrams import _not_finished, layer_diagram, model_graph, nested_se
 
 __all__ = [
     "accuracy_vs_parameters",
+    "boundary_per_epoch",  # 02
+    "channel_planes",  # 01
     "confusion_heatmap",
     "curve_panels",
     "decision_boundary",
+    "descent_paths",  # 02
+    "flattening",  # 01
     "function_curves",
     "image",
     "image_grid",
@@ -71,6 +75,89 @@ def image_grid(images: np.ndarray, titles: Sequence[str] | None = None, columns:
                       margin=dict(l=10, r=10, t=40, b=10))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
+    return fig
+
+
+# 01_tensors: flattening and the channel axis, drawn (plots.flattening, plots.channel_planes).
+def _row_colourscale(count: int) -> list[list]:
+    """A stepwise colour scale with one solid colour per integer 0 … count-1 (for zmin=-0.5, zmax=count-0.5)."""
+    colours = px.colors.qualitative.Plotly
+    scale = []
+    for row in range(count):
+        colour = colours[row % len(colours)]
+        scale += [[row / count, colour], [(row + 1) / count, colour]]
+    return scale
+
+
+def flattening(pixels: np.ndarray, title: str = "Flattening an image row by row") -> go.Figure:
+    """A small greyscale image (H, W) drawn as a grid, and below it the vector of H*W values that flattening
+    row by row gives (`pixels.reshape(-1)`). Each pixel shows its value and, after #, its index in the vector;
+    each image row has its own colour, so the rows can be followed into the vector, laid end to end."""
+    _not_finished(pixels, "the image")
+    pixels = np.asarray(pixels)
+    if pixels.ndim != 2:
+        raise ValueError(f"flattening draws one greyscale image of shape (H, W); got shape {pixels.shape}.")
+    height, width = pixels.shape
+    if height * width > 100:
+        raise ValueError(f"a {height}x{width} image has too many pixels to label; pass a small one (at most 100 "
+                         "pixels), such as a 4x4 patch of a digit.")
+    rows = np.repeat(np.arange(height), width).reshape(height, width)
+    labels = np.array([[f"{value:g}<br>#{row * width + column}" for column, value in enumerate(line)]
+                       for row, line in enumerate(pixels.tolist())])
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.78, 0.22], vertical_spacing=0.16,
+                        subplot_titles=[f"the image: shape ({height}, {width}), one colour per row",
+                                        f"flattened: shape ({height * width},), row 0, then row 1, …"])
+    common = dict(colorscale=_row_colourscale(height), zmin=-0.5, zmax=height - 0.5, showscale=False,
+                  texttemplate="%{text}", xgap=2, ygap=2)
+    fig.add_trace(go.Heatmap(z=rows, text=labels, hovertemplate="row %{y}, column %{x}<extra></extra>", **common),
+                  row=1, col=1)
+    fig.add_trace(go.Heatmap(z=rows.reshape(1, -1), text=labels.reshape(1, -1),
+                             hovertemplate="index %{x}<extra></extra>", **common), row=2, col=1)
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", dtick=1, title_text="row",
+                     row=1, col=1)
+    fig.update_xaxes(constrain="domain", dtick=1, title_text="column", row=1, col=1)
+    fig.update_yaxes(visible=False, row=2, col=1)
+    fig.update_xaxes(dtick=1, title_text="index in the vector", row=2, col=1)
+    fig.update_layout(title=title, width=max(520, 46 * height * width + 80), height=640,
+                      margin=dict(l=60, r=20, t=90, b=50))
+    return fig
+
+
+def channel_planes(photo: np.ndarray, grey: np.ndarray, title: str = "The channel axis",
+                   largest: int = 160) -> go.Figure:
+    """A colour image (H, W, 3) beside its three channel planes `photo[..., 0]`, `[..., 1]` and `[..., 2]` (red,
+    green, blue), and a greyscale image (h, w) with its added channel axis: shape (h, w, 1), a single plane.
+    Images larger than `largest` pixels are drawn with every k-th pixel; the titles give the real shapes."""
+    _not_finished(photo, "the colour image")
+    _not_finished(grey, "the greyscale image")
+    photo, grey = np.asarray(photo), np.asarray(grey)
+    if photo.ndim != 3 or photo.shape[-1] != 3:
+        raise ValueError(f"the colour image must have shape (H, W, 3); got {photo.shape}.")
+    if grey.ndim == 3 and grey.shape[-1] == 1:
+        grey = grey[..., 0]
+    if grey.ndim != 2:
+        raise ValueError(f"the greyscale image must have shape (H, W) or (H, W, 1); got {grey.shape}.")
+    height, width = photo.shape[:2]
+    step = max(1, -(-max(height, width) // largest))
+    shown = photo[::step, ::step]
+    names = ["red", "green", "blue"]
+    titles = [f"photo: ({height}, {width}, 3)"]
+    titles += [f"photo[..., {k}], {name}: ({height}, {width})" for k, name in enumerate(names)]
+    titles += [f"grey[..., np.newaxis]: ({grey.shape[0]}, {grey.shape[1]}, 1)"]
+    fig = make_subplots(rows=1, cols=5, subplot_titles=titles, horizontal_spacing=0.02)
+    fig.add_trace(go.Image(z=shown, hoverinfo="skip"), row=1, col=1)
+    for k, name in enumerate(names):
+        fig.add_trace(go.Heatmap(z=shown[..., k], colorscale=[[0, "black"], [1, name]], zmin=0,
+                                 zmax=255 if photo.dtype == np.uint8 else None, showscale=False,
+                                 hovertemplate=f"{name} %{{z}}<extra></extra>"), row=1, col=k + 2)
+    fig.add_trace(go.Heatmap(z=grey, colorscale="gray", showscale=False, hovertemplate="grey %{z}<extra></extra>"),
+                  row=1, col=5)
+    for column in range(1, 6):
+        fig.update_yaxes(autorange="reversed", scaleanchor=f"x{column if column > 1 else ''}", visible=False,
+                         row=1, col=column)
+        fig.update_xaxes(visible=False, row=1, col=column)
+    fig.update_annotations(font_size=11)
+    fig.update_layout(title=title, width=1100, height=300, margin=dict(l=10, r=10, t=80, b=10))
     return fig
 
 
@@ -233,4 +320,80 @@ def output_map(predict: Callable[[np.ndarray], np.ndarray], features: np.ndarray
     fig.update_layout(title=title, xaxis_title="x1", yaxis_title="x2", width=620, height=560,
                       legend=dict(orientation="h", y=-0.15))
     fig.update_yaxes(scaleanchor="x")
+    return fig
+
+
+# --- 02_perceptron: gradient descent on a one-weight loss, and the perceptron's line epoch by epoch ---
+
+def descent_paths(loss: Callable[[np.ndarray], np.ndarray], paths: Mapping[str, Sequence[float]],
+                  w_range: tuple[float, float], title: str = "Gradient descent on the loss curve") -> go.Figure:
+    """One panel per named path: the curve of `loss` over `w_range`, and the weights w_0, w_1, ... that gradient
+    descent visited, joined in order and numbered. Steps that leave `w_range` are left out of the drawing."""
+    grid = np.linspace(w_range[0], w_range[1], 201)
+    curve = np.asarray(loss(grid), dtype=float)
+    fig = make_subplots(rows=1, cols=len(paths), subplot_titles=list(paths), horizontal_spacing=0.06)
+    for column, (name, visited) in enumerate(paths.items(), start=1):
+        _not_finished(visited, f"the path {name!r}")
+        visited = np.asarray(visited, dtype=float)
+        inside = np.isfinite(visited) & (visited >= w_range[0]) & (visited <= w_range[1])
+        shown = np.where(inside, visited, np.nan)
+        fig.add_trace(go.Scatter(x=grid, y=curve, mode="lines", line=dict(color="lightgrey", width=3),
+                                 name="loss L(w)", showlegend=column == 1, hoverinfo="skip"), row=1, col=column)
+        fig.add_trace(go.Scatter(x=shown, y=np.asarray(loss(shown), dtype=float), mode="lines+markers+text",
+                                 text=[str(k) for k in range(len(visited))], textposition="top center",
+                                 marker=dict(size=8), line=dict(width=1.5), name=f"{name}: w_0, w_1, ...",
+                                 showlegend=False), row=1, col=column)
+        left = int(np.sum(~inside))
+        if left:
+            fig.layout.annotations[column - 1].text += f" ({left} steps off the chart)"
+        fig.update_xaxes(title_text="w", range=list(w_range), row=1, col=column)
+        fig.update_yaxes(title_text="L(w)" if column == 1 else None, range=[-0.05 * curve.max(), 1.1 * curve.max()],
+                         row=1, col=column)
+    fig.update_layout(title=title, width=380 * len(paths), height=420)
+    return fig
+
+
+def boundary_per_epoch(lines: Sequence[tuple[Sequence[float], float]], features: np.ndarray, labels: np.ndarray,
+                       title: str = "The perceptron's line after each epoch",
+                       accuracies: Sequence[float] | None = None, pad: float = 0.5) -> go.Figure:
+    """The 2-D data points and the line w . x + b = 0 of each `(w, b)` in `lines` (one per epoch); a slider picks
+    the epoch (it switches traces on and off, so it works in Colab and in a saved notebook alike). A `w` of
+    zeros has no line yet; the step's label says so."""
+    _not_finished(lines, "the list of (w, b) pairs")
+    features = np.asarray(features, dtype=float)
+    labels = np.asarray(labels).ravel()
+    x_low, x_high = features[:, 0].min() - pad, features[:, 0].max() + pad
+    y_low, y_high = features[:, 1].min() - pad, features[:, 1].max() + pad
+    fig = go.Figure()
+    for value, colour, symbol in zip(np.unique(labels), ["#1f77b4", "#d62728", "#2ca02c"], ["circle", "x", "diamond"]):
+        chosen = features[labels == value]
+        fig.add_trace(go.Scatter(x=chosen[:, 0], y=chosen[:, 1], mode="markers", name=f"class {value:g}",
+                                 marker=dict(size=10, color=colour, symbol=symbol)))
+    points = len(fig.data)
+    names = []
+    for epoch, pair in enumerate(lines, start=1):
+        _not_finished(pair, f"the (w, b) of epoch {epoch}")
+        w, b = np.asarray(pair[0], dtype=float).ravel(), float(pair[1])
+        if abs(w[1]) > abs(w[0]):  # solve for x2 along x1
+            xs = np.array([x_low, x_high])
+            ys = -(w[0] * xs + b) / w[1]
+        elif w[0] != 0:  # solve for x1 along x2 (a steep or vertical line)
+            ys = np.array([y_low, y_high])
+            xs = -(w[1] * ys + b) / w[0]
+        else:
+            xs = ys = np.array([np.nan, np.nan])
+        label = f"epoch {epoch}" + ("" if np.isfinite(xs).all() else " (w = 0: no line yet)")
+        if accuracies is not None:
+            label += f", accuracy {float(accuracies[epoch - 1]):.2f}"
+        names.append(label)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="black", width=3),
+                                 name="w . x + b = 0", visible=epoch == 1))
+    steps = []
+    for k, label in enumerate(names):
+        visible = [True] * points + [j == k for j in range(len(names))]
+        steps.append(dict(method="update", label=str(k + 1),
+                          args=[{"visible": visible}, {"title.text": f"{title}: {label}"}]))
+    fig.update_layout(title=f"{title}: {names[0]}" if names else title, width=640, height=560,
+                      xaxis=dict(title="x1", range=[x_low, x_high]), yaxis=dict(title="x2", range=[y_low, y_high]),
+                      sliders=[dict(active=0, currentvalue=dict(prefix="epoch "), steps=steps, pad=dict(t=40))])
     return fig

@@ -4,14 +4,17 @@ Runs the reference solution taken from source/03_xor_net/03_xor_net.ipynb:
   1. the quick XOR net (w1 (3, 3), w2 (3, 1)): how many random starts learn XOR with eta 40 and 5,000 epochs,
      and whether the seeds used by the notebook and its tests (1, 3, 17) converge for nearby settings too;
   2. NeuralNetwork on XOR: a 2-2-1 net (gets stuck about 1 time in 5) against the 2-8-1 net the notebook uses,
-     in batch and SGD mode;
+     in batch and SGD mode, and whether the trained 2-8-1 nets put 20 points within 0.15 of the corners right;
   3. the gradient check: relative error between backprop and centred differences on random networks;
-  4. the digits: test accuracy of a 64-32-16-10 NeuralNetwork over several seeds (and of the 20-batch-epoch
-     wrong answer);
+  4. the digits: accuracy of a 64-32-16-10 NeuralNetwork over several seeds on the notebook's test split of the
+     first 1,500 images and on the 297 images kept back (and of the 20-batch-epoch wrong answer);
   5. with --keras: the Keras sigmoid and ReLU networks of section 5 over several seeds.
 
-Usage (from the course root):  python scripts/measure_03_xor_net.py [--quick] [--keras]
+Usage (from the course root):  python scripts/measure_03_xor_net.py [--quick] [--keras] [--blanks]
 (--quick uses fewer seeds; the full run with --keras took about 8 minutes on this 2-core machine.)
+With --blanks it measures only what one blank exercise costs: for each solution cell, the notebook is graded
+through the real checker (tests/notebook_kernel.py) with that cell replaced by its release stub, and the points
+lost are printed per section (about a minute per blank).
 """
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ def reference() -> dict:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
         if cell["cell_type"] != "code":
             continue
-        if "def half_mse" in source or grade_id in {"ex1_xor", "ex2_network", "ex3_numgrad", "ex4_encode"}:
+        if "def half_mse(" in source or grade_id in {"ex1_xor", "ex3_network", "ex2_numgrad", "ex4_encode"}:
             exec(source.replace("print(Xb_xor)", ""), namespace)
     return namespace
 
@@ -64,6 +67,14 @@ def class_xor_error(args: tuple) -> float:
     layers, eta, epochs, method, seed = args
     net = REF["NeuralNetwork"](layers, eta=eta, seed=seed).fit(X_XOR, Y_XOR, epochs=epochs, method=method)
     return float(np.abs(net.predict(X_XOR) - Y_XOR).max())
+
+
+def class_xor_noisy(args: tuple) -> int:
+    """How many of 20 points within 0.15 of the XOR corners a trained net gets right (noise drawn per seed)."""
+    layers, eta, epochs, method, seed = args
+    net = REF["NeuralNetwork"](layers, eta=eta, seed=seed).fit(X_XOR, Y_XOR, epochs=epochs, method=method)
+    noisy = np.repeat(X_XOR, 5, axis=0) + np.random.default_rng(5000 + seed).uniform(-0.15, 0.15, size=(20, 2))
+    return int(np.sum((net.predict(noisy) > 0.5) == (np.repeat(Y_XOR, 5, axis=0) > 0.5)))
 
 
 def pool_map(function, items: list) -> list:
@@ -99,6 +110,10 @@ def main() -> None:
         ok = [e for e in errors if e < 0.5]
         print(f"2. NeuralNetwork({layers}, eta={eta}), {epochs} {method} epochs: {len(ok)} of {n_seeds} seeds learn XOR"
               f" (largest error among those: {max(ok):.3f})")
+        if layers == [2, 8, 1]:
+            right = pool_map(class_xor_noisy, [(layers, eta, epochs, method, seed) for seed in range(n_seeds // 4)])
+            print(f"   noisy corners (20 points, +-0.15): all right for {sum(r == 20 for r in right)} of {len(right)} "
+                  f"seeds (fewest right: {min(right)})")
 
     # 3. Gradient check.
     rng = np.random.default_rng(0)
@@ -118,19 +133,25 @@ def main() -> None:
     from sklearn.model_selection import train_test_split
 
     digits = load_digits()
-    X_train, X_test, y_train, y_test = train_test_split(digits.data / 16.0, digits.target, test_size=0.25,
-                                                        random_state=0, stratify=digits.target)
+    X_all, y_all = digits.data / 16.0, digits.target
+    X_train, X_test, y_train, y_test = train_test_split(X_all[:1500], y_all[:1500], test_size=0.25,
+                                                        random_state=0, stratify=y_all[:1500])
+    X_kept, y_kept = X_all[1500:], y_all[1500:]
     Y_train = REF["one_hot"](y_train, 10)
-    for method, eta, epochs, seeds in (("sgd", 1.0, 20, range(5 if QUICK else 10)), ("batch", 1.0, 20, range(5))):
-        accuracies, seconds = [], []
+    for method, eta, epochs, seeds in (("sgd", 1.0, 20, range(5 if QUICK else 10)), ("sgd", 0.8, 15, range(5)),
+                                       ("sgd", 1.0, 10, range(5)), ("sgd", 2.0, 10, range(3)),
+                                       ("sgd", 3.0, 5, range(3)), ("batch", 1.0, 20, range(3))):
+        accuracies, kept, seconds = [], [], []
         for seed in seeds:
             began = time.time()
             net = REF["NeuralNetwork"]([64, 32, 16, 10], eta=eta, seed=seed).fit(X_train, Y_train, epochs=epochs,
                                                                                  method=method)
             seconds.append(time.time() - began)
             accuracies.append(float(np.mean(np.argmax(net.predict(X_test), axis=1) == y_test)))
+            kept.append(float(np.mean(np.argmax(net.predict(X_kept), axis=1) == y_kept)))
         print(f"4. digits 64-32-16-10, {method}, eta {eta}, {epochs} epochs, seeds {list(seeds)}: test accuracy "
-              f"{min(accuracies):.3f}-{max(accuracies):.3f} (mean {np.mean(accuracies):.3f}), "
+              f"{min(accuracies):.3f}-{max(accuracies):.3f} (mean {np.mean(accuracies):.3f}; seed 0 "
+              f"{accuracies[0]:.3f}), kept-back accuracy {min(kept):.3f}-{max(kept):.3f} (seed 0 {kept[0]:.3f}), "
               f"{np.mean(seconds):.1f} s per run")
 
     # 5. Keras (optional: slow to import).
@@ -157,5 +178,46 @@ def main() -> None:
     print(f"done in {time.time() - start:.0f} s")
 
 
+def blanks() -> None:
+    """Grade the solved notebook, then one blank at a time, through the real checker; print what each blank costs."""
+    import shutil
+    import tempfile
+
+    import nbformat
+
+    sys.path.insert(0, str(NOTEBOOK.parents[2] / "tests"))
+    from notebook_kernel import NotebookRun, grade_id, starts_section  # noqa: E402 (the tests' own harness)
+
+    release = nbformat.read(NOTEBOOK.parents[2] / "release" / "03_xor_net" / "03_xor_net.ipynb", as_version=4)
+    stubs = {grade_id(c): c.source for c in release.cells if c.metadata.get("nbgrader", {}).get("solution")}
+
+    def graded(replace: str | None) -> dict:
+        folder = Path(tempfile.mkdtemp(prefix="blank-03-"))
+        nb = nbformat.read(NOTEBOOK, as_version=4)
+        for cell in nb.cells:
+            if replace is not None and grade_id(cell) == replace:
+                cell.source = stubs[replace]
+        nbformat.write(nb, folder / NOTEBOOK.name)
+        with NotebookRun(folder / NOTEBOOK.name) as run:
+            scores, section, by_section = dict(run.scores), "", {}
+            for cell in run.nb.cells:
+                section = cell.source.splitlines()[0][3:] if starts_section(cell) else section
+                if grade_id(cell) in scores:
+                    by_section.setdefault(section.split(" (")[0], []).append(scores[grade_id(cell)])
+        shutil.rmtree(folder, ignore_errors=True)
+        return {name: (sum(p for p, _ in cells), sum(m for _, m in cells)) for name, cells in by_section.items()}
+
+    solved = graded(None)
+    print("solved:", {name: got for name, (got, _) in solved.items()})
+    for solution_id in stubs:
+        began = time.time()
+        found = graded(solution_id)
+        lost = {name: solved[name][0] - got for name, (got, _) in found.items() if got != solved[name][0]}
+        print(f"blank {solution_id}: points lost per section {lost} ({time.time() - began:.0f} s)", flush=True)
+
+
 if __name__ == "__main__":
-    main()
+    if "--blanks" in sys.argv:
+        blanks()
+    else:
+        main()

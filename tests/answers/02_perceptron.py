@@ -400,3 +400,154 @@ def softmax(z):
         "                w = w + eta * y_i * x_i\n"
         "                b = b + eta * y_i")), ["ex8_update_rule"]),
 ]
+
+# Section 9: gradient descent, the central difference and the chain rule on one neuron.
+RIGHT += [
+    ("ex9_descent", '''
+def gradient_descent(gradient, w0, learning_rate, steps):
+    """A while loop that grows the list, and the step written as a move along the negative slope."""
+    path = [w0]
+    while len(path) <= steps:
+        move = -gradient(path[-1])
+        path.append(path[-1] + learning_rate * move)
+    return path
+'''),
+    ("ex9_numerical_derivative", '''
+def numerical_derivative(f, x, h=1e-5):
+    # the two points first, then half the rise over h
+    left, right = f(x - h), f(x + h)
+    return 0.5 * (right - left) / h
+'''),
+    ("ex9_loss_gradient", '''
+def loss_gradient(w, b, x, t):
+    """The sigmoid through tanh, and its slope as sigmoid(z) * sigmoid(-z); returned as numpy floats."""
+    z = np.float64(w) * x + b
+    y = 0.5 * (1 + np.tanh(z / 2))
+    slope = y * 0.5 * (1 + np.tanh(-z / 2))
+    delta = (y - t) * slope
+    return delta * x, delta * 1.0
+'''),
+]
+
+_DESCENT = '''
+def gradient_descent(gradient, w0, learning_rate, steps):
+    path = [w0]
+    w = w0
+    for _ in range(STEPS):
+        w = UPDATE
+        path.append(w)
+    return path
+'''
+
+
+def descent(update="w - learning_rate * gradient(w)", steps="steps"):
+    return _DESCENT.replace("UPDATE", update).replace("STEPS", steps)
+
+
+_LOSS_GRADIENT = '''
+def loss_gradient(w, b, x, t):
+    y = 1.0 / (1.0 + np.exp(-(w * x + b)))
+    delta = DELTA
+    return RESULT
+'''
+
+
+def loss_gradient(delta="(y - t) * y * (1 - y)", result="delta * x, delta"):
+    return _LOSS_GRADIENT.replace("DELTA", delta).replace("RESULT", result)
+
+
+_NINE_GRADIENT = ["ex9_loss_gradient_formula", "ex9_loss_gradient_numeric"]
+WRONG += [
+    # the learning rate applied twice
+    ("ex9_descent", descent(update="w - learning_rate * learning_rate * gradient(w)"), ["ex9_descent_steps"]),
+    # a sign error: a step up the slope
+    ("ex9_descent", descent(update="w + learning_rate * gradient(w)"), ["ex9_descent_steps"]),
+    # one step too few (the list has steps weights)
+    ("ex9_descent", descent(steps="steps - 1"), ["ex9_descent_steps"]),
+    # w0 left out of the list
+    ("ex9_descent", '''
+def gradient_descent(gradient, w0, learning_rate, steps):
+    path, w = [], w0
+    for _ in range(steps):
+        w = w - learning_rate * gradient(w)
+        path.append(w)
+    return path
+''', ["ex9_descent_steps"]),
+    # the slope at w0 for every step, not at the current w
+    ("ex9_descent", descent(update="w - learning_rate * gradient(w0)"), ["ex9_descent_steps"]),
+    # ignores its arguments: the text's learning rate and loss
+    ("ex9_descent", descent(update="w - 0.1 * 2 * (w - 3)"), ["ex9_descent_steps"]),
+    # a one-sided (forward) difference
+    ("ex9_numerical_derivative", '''
+def numerical_derivative(f, x, h=1e-5):
+    return (f(x + h) - f(x)) / h
+''', ["ex9_central_difference"]),
+    # a one-sided (backward) difference
+    ("ex9_numerical_derivative", '''
+def numerical_derivative(f, x, h=1e-5):
+    return (f(x) - f(x - h)) / h
+''', ["ex9_central_difference"]),
+    # central, but divided by h instead of 2h
+    ("ex9_numerical_derivative", '''
+def numerical_derivative(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / h
+''', ["ex9_central_difference"]),
+    # ignores the h it is given
+    ("ex9_numerical_derivative", '''
+def numerical_derivative(f, x, h=1e-5):
+    step = 1e-5
+    return (f(x + step) - f(x - step)) / (2 * step)
+''', ["ex9_central_difference"]),
+    # a sign error: t - y instead of y - t
+    ("ex9_loss_gradient", loss_gradient(delta="(t - y) * y * (1 - y)"), _NINE_GRADIENT),
+    # a missing link of the chain: the sigmoid's slope y (1 - y) (the cross-entropy gradient, for this loss)
+    ("ex9_loss_gradient", loss_gradient(delta="(y - t)"), _NINE_GRADIENT),
+    # a missing link of the chain: dz/dw = x
+    ("ex9_loss_gradient", loss_gradient(result="delta, delta"), _NINE_GRADIENT),
+    # the slope of the sigmoid taken at y instead of at z: sigmoid(y) * (1 - sigmoid(y))
+    ("ex9_loss_gradient", loss_gradient(
+        delta="(y - t) * (1 / (1 + np.exp(-y))) * (1 - 1 / (1 + np.exp(-y)))"), _NINE_GRADIENT),
+]
+
+# Section 8: a perceptron that never trains and returns a line that splits the notebook's blobs, and one that
+# ignores the eta it is given.
+WRONG += [
+    ("ex8_perceptron", '''
+def perceptron_predict(X, w, b):
+    return (X @ w + b > 0).astype(int)
+
+
+def train_perceptron(X, y, epochs=10, eta=0.1):
+    # a fixed line between the centres (1, 2) and (4, 6) of the notebook's blobs
+    return np.array([0.6, 0.8]), -4.25
+''', ["ex8_update_rule", "ex8_accuracy", "ex8_retrain"]),
+    ("ex8_perceptron", perceptron(update=_RULE_01.replace("eta *", "0.1 *")), ["ex8_update_rule"]),
+]
+
+
+def _blank(solution_id: str) -> str:
+    """The release notebook's cell for `solution_id`: what a student hands in who leaves that exercise blank."""
+    import json
+    from pathlib import Path
+    release = Path(__file__).resolve().parents[2] / "release" / "02_perceptron" / "02_perceptron.ipynb"
+    for cell in json.loads(release.read_text())["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == solution_id:
+            return "".join(cell["source"])
+    raise KeyError(solution_id)
+
+
+# One blank costs one section: each exercise left as released loses its own section's cells, and (checked by
+# grading the whole notebook, see the note of issue 19) nothing in later sections.
+WRONG += [(sid, _blank(sid), fails) for sid, fails in (
+    ("ex1_neuron", ["ex1_neuron_sum", "ex1_neuron_activation"]),
+    ("ex2_activations", ["ex2_step", "ex2_relu", "ex2_sigmoid", "ex2_tanh"]),
+    ("ex3_softmax", ["ex3_softmax_values", "ex3_softmax_stable", "ex3_softmax_batch"]),
+    ("ex4_layer", ["ex4_hand_weights", "ex4_dense_layer"]),
+    ("ex5_predictor", ["ex5_predictor_value", "ex5_predictor_random"]),
+    ("ex6_compose", ["ex6_compose_shapes", "ex6_compose_values"]),
+    ("ex7_count_params", ["ex7_count_params_examples", "ex7_count_params_keras"]),
+    ("ex8_perceptron", ["ex8_predict", "ex8_update_rule", "ex8_accuracy", "ex8_retrain"]),
+    ("ex9_descent", ["ex9_descent_steps"]),
+    ("ex9_numerical_derivative", ["ex9_central_difference"]),
+    ("ex9_loss_gradient", _NINE_GRADIENT),
+)]
