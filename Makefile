@@ -15,7 +15,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install release grade report demo test check test-fast bench colab-check clean
+.PHONY: help install release collect grade report export demo test check test-fast bench colab-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,12 +32,20 @@ install: $(VENV)/.installed  ## create the virtualenv .venv with everything (Ten
 release: install  ## source/ -> release/ for every assignment (or ASSIGNMENTS="01_tensors ...")
 	$(BIN)/python -m grader release $(ASSIGNMENTS)
 
+collect: install  ## an LMS download -> submitted/: FROM=download.zip ASSIGNMENT=01_tensors [LMS=canvas|moodle|blackboard|classroom] [ROSTER=roster.csv]
+	@test -n "$(FROM)" -a -n "$(ASSIGNMENT)" || { echo "make collect needs FROM=<download.zip or folder> and ASSIGNMENT=<assignment id>"; exit 2; }
+	$(BIN)/python -m grader collect "$(FROM)" --assignment "$(ASSIGNMENT)" $(if $(LMS),--lms $(LMS)) $(if $(ROSTER),--roster "$(ROSTER)")
+
 grade: install  ## submitted/ -> autograded/, feedback/, grades.csv, reports/; WORKERS=N, UNSAFE=1, SCHEDULER=tcp://host:8786
 	@UNSAFE=$(UNSAFE) bash scripts/prerequisites.sh grade
 	$(BIN)/python -m grader grade $(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(UNSAFE)),--unsafe) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 report: install  ## reports/: the grading report again from the gradebook, without grading
 	$(BIN)/python -m grader report
+
+export: install  ## grades and feedback -> exports/<lms>/ as the LMS imports them: LMS=canvas|moodle|blackboard|classroom [ROSTER=roster.csv]
+	@test -n "$(LMS)" || { echo "make export needs LMS=canvas, moodle, blackboard or classroom"; exit 2; }
+	$(BIN)/python -m grader export --lms "$(LMS)" $(if $(ROSTER),--roster "$(ROSTER)")
 
 demo: install  ## grade a sample class of 3 students in a scratch folder (DEMO_ASSIGNMENTS="01_tensors ...")
 	$(BIN)/python -m grader demo $(DEMO_ASSIGNMENTS)
@@ -54,7 +62,7 @@ test-fast: install  ## only the tests that execute no notebook
 	$(BIN)/python -m pytest -ra -m "not slow"
 
 clean:  ## remove grading output and caches (keeps .venv, source/ and release/)
-	rm -rf autograded/*/ feedback/ submitted/ intake/ reports/ gradebook.db grades.csv .pytest_cache build/
+	rm -rf autograded/*/ feedback/ submitted/ intake/ reports/ exports/ gradebook.db grades.csv .pytest_cache build/
 
 bench: install  ## print run time, peak memory and autograde time of every notebook, grading throughput here and on Dask
 	$(BIN)/python scripts/bench_notebooks.py --json build/bench-notebooks.json

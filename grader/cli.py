@@ -5,6 +5,8 @@
     python -m grader report                       reports/ again from the gradebook, without grading
     python -m grader demo [--dir DIR] [ASSIGNMENT ...]
     python -m grader check                        can the sandbox run here?
+    python -m grader collect FROM --assignment AID [--lms LMS] [--roster CSV]   an LMS download -> submitted/
+    python -m grader export --lms LMS [--roster CSV] [--assignment AID ...]    grades and feedback -> exports/<lms>/
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from pathlib import Path
 
 from grader.pipeline import GradingError, course_root, demo, grade, release, score_table
 from grader.release import configured_repository, placeholder_warning
+
+LMS_NAMES = ("canvas", "moodle", "blackboard", "classroom")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser.add_argument("--dir", type=Path, default=None, help="scratch folder (default: a new temporary one)")
     demo_parser.add_argument("assignments", nargs="*", default=["01_tensors"])
     commands.add_parser("check", help="say whether the sandbox can run on this machine (run it in the course root)")
+    collect_parser = commands.add_parser("collect", help="an LMS's 'download all submissions' -> submitted/")
+    collect_parser.add_argument("source", type=Path, help="the downloaded zip, or the folder it was unpacked into")
+    collect_parser.add_argument("--assignment", required=True, help="the assignment id, e.g. 01_tensors")
+    collect_parser.add_argument("--lms", choices=LMS_NAMES, default=None, help="default: detected from the file names")
+    collect_parser.add_argument("--roster", type=Path, default=None, help="CSV mapping LMS ids and names to student ids")
+    export_parser = commands.add_parser("export", help="grades and feedback -> exports/<lms>/, as the LMS imports them")
+    export_parser.add_argument("--lms", choices=LMS_NAMES, required=True)
+    export_parser.add_argument("--roster", type=Path, default=None, help="CSV with the LMS's ids of each student")
+    export_parser.add_argument("--assignment", action="append", default=None, help="only this one (repeatable)")
     args = parser.parse_args(argv)
     try:
         if args.command == "release":
@@ -49,6 +62,14 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in write_reports(course_root()):
                 print("wrote", path)
+        elif args.command == "collect":
+            from grader.collect import collect  # here, so that the other commands need not load it
+
+            print(collect(course_root(), args.source, args.assignment, lms=args.lms, roster=args.roster).text())
+        elif args.command == "export":
+            from grader.export import export  # here, so that the other commands need no plotly
+
+            print(export(course_root(), args.lms, roster=args.roster, assignments=args.assignment).text())
         elif args.command == "check":
             from grader.sandbox.pool import main as pool_main
 
