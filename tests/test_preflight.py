@@ -158,3 +158,17 @@ def test_does_a_solution_short_of_full_marks_stop_grading(released_course, monke
     with pytest.raises(PreflightFailed, match="the instructor's solution to 01_tensors (scored 6 of 15|could not be "
                                               "graded) when graded here .*this grading environment is broken"):
         preflight.check_solutions(released_course, ["01_tensors"], lambda course, jobs: problem)
+
+
+def test_are_students_in_the_gradebook_before_two_workers_could_both_add_them(tmp_path):
+    """The self-test grades one student's notebooks of every assignment at once: nbgrader's find-then-add of the
+    student would race between the workers, so the pool adds every student first."""
+    from nbgrader.api import Gradebook
+
+    from grader.sandbox import pool
+
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        gradebook.add_student("ann")
+    pool.register_students(tmp_path, ["ann", preflight.SELF_TEST_STUDENT])
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        assert sorted(student.id for student in gradebook.students) == ["ann", preflight.SELF_TEST_STUDENT]

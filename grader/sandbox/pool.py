@@ -200,6 +200,7 @@ def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None =
                 bar.update(label, seconds, answer["ok"])
         worker.close()
 
+    register_students(root, sorted({student for _, student in jobs}))
     pool = [_Worker(root, unsafe, scheduler, env) for _ in range(count)]
     try:  # each worker checks the sandbox first: nothing is graded if it cannot run here
         memory = min(hello(worker)["memory"] for worker in list(pool))
@@ -219,6 +220,20 @@ def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None =
     if fatal:
         raise SandboxUnavailable(fatal[0])
     return problems
+
+
+def register_students(root: Path, students: list[str]) -> None:
+    """Put the students in the gradebook before the workers start: two workers that grade one student's two
+    assignments at once would otherwise both add the student, and one of them would fail (nbgrader retries
+    nothing but "database is locked")."""
+    gradebook_file = root / "gradebook.db"
+    if not gradebook_file.is_file():  # a gradebook configured elsewhere: nbgrader adds the students itself
+        return
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{gradebook_file}") as gradebook:
+        for student in students:
+            gradebook.update_or_create_student(student)
 
 
 def _worker_main(channel_fd: int, unsafe: bool, scheduler: str = "") -> int:
