@@ -15,6 +15,13 @@ class GradingError(RuntimeError):
     """A step of the course pipeline failed; the message says which and what to do."""
 
 
+def open_gradebook(root: Path):
+    """The course's nbgrader gradebook (root/gradebook.db), to use as a context manager."""
+    from nbgrader.api import Gradebook  # here: most steps never open it
+
+    return Gradebook(f"sqlite:///{root / 'gradebook.db'}")
+
+
 def environment() -> dict[str, str]:
     """The environment for nbgrader commands: this Python's bin/ on PATH (nbgrader calls alembic)."""
     env = dict(os.environ)

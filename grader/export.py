@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from grader.base import GradingError, GradingLog
+from grader.base import GradingError, GradingLog, open_gradebook
 from grader.collect import record_path
 from grader.report import spreadsheet_text
 from grader.roster import Roster, safe_id
@@ -53,14 +53,14 @@ class Exported:
 def grades(root: Path) -> tuple[dict[str, dict[str, float | None]], dict[str, float]]:
     """{assignment: {student: score after late penalty, or None when not graded}} and {assignment: max score},
     from the gradebook and reports/grading-log.jsonl (a submission whose latest grading failed has no grade)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     if not (root / "gradebook.db").is_file():
         raise GradingError(f"no gradebook in {root}: run `make grade` before `make export`.")
     log = GradingLog(root).latest()
     scores: dict[str, dict[str, float | None]] = {}
     maxima: dict[str, float] = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+    with open_gradebook(root) as gradebook:
         for assignment in gradebook.assignments:
             maxima[assignment.name] = float(assignment.max_score)
             scores[assignment.name] = {}

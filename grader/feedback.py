@@ -4,7 +4,8 @@ nbgrader's feedback shows every test cell in full, hidden tests included. `HideH
 hidden region with a one-line note, shortens errors in test cells to their message (a traceback would
 quote hidden lines), removes any output that repeats a line of hidden-test code (student code can print the
 cells that run after it), and shows no output of the student's own cells after the first hidden test (student
-code can record the inputs a hidden test calls it with, and print them in a later cell). The messages of course.checks say what failed without the code.
+code can record the inputs a hidden test calls it with, and print them in a later cell). The messages of
+course.checks say what failed without the code.
 
 `SanitizeActiveContent` keeps the page inert: instructors and teaching assistants open feedback pages in their
 own browser, and students wrote part of them. Markdown and HTML keep their formatting, tables and images;

@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 
 from grader import intake, preflight
-from grader.base import GradingError, GradingLog, environment  # still pipeline.GradingError etc. for cli.py and tests
+# GradingError, GradingLog and environment stay importable from here for cli.py and the tests.
+from grader.base import GradingError, GradingLog, environment, open_gradebook
 from grader.sandbox import pool
 from grader.solutions import blank_submission, solved_submission
 
@@ -130,11 +131,11 @@ def autograde(root: Path, ids: list[str], workers: int | None = None, unsafe: bo
 def release_missing(root: Path, ids: list[str]) -> list[str]:
     """Release from source/ every assignment of `ids` that the gradebook does not hold yet (a fresh clone has
     release/ but no gradebook.db), here and once, before any grading worker opens the gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     missing = list(ids)
     if (root / "gradebook.db").is_file():
-        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        with open_gradebook(root) as gradebook:
             known = set()
             for aid in ids:
                 try:

@@ -24,7 +24,7 @@ from typing import Callable
 
 import nbformat
 
-from grader.base import GradingError, environment
+from grader.base import GradingError, environment, open_gradebook
 from grader.solutions import solved_submission
 
 __all__ = ["PreflightFailed", "check_data", "check_cluster", "check_solutions", "needs_mnist", "place"]
@@ -187,12 +187,12 @@ def _first_error(notebook: Path) -> str:
 def check_solutions(root: Path, ids: list[str], autograde: Callable[[Path, list[tuple[str, str]]], list[str]]) -> None:
     """Grade the instructor's solution of each assignment with `autograde(course, jobs)` (the same workers,
     sandboxes and cluster as the students get); each must score full marks."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     with tempfile.TemporaryDirectory(prefix="grading-self-test-") as scratch:
         folder = Path(scratch)
         problems = autograde(folder, scratch_course(root, ids, folder))
-        with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        with open_gradebook(folder) as gradebook:
             for aid in ids:
                 try:
                     notebook = gradebook.find_submission_notebook(aid, aid, SELF_TEST_STUDENT)

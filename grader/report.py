@@ -19,9 +19,8 @@ from pathlib import Path
 import nbformat
 import plotly.graph_objects as go
 import plotly.io as pio
-from nbgrader.api import Gradebook
 
-from grader.base import GradingError, GradingLog
+from grader.base import GradingError, GradingLog, open_gradebook
 
 __all__ = ["PASS_RATE_COLOUR", "write_reports"]
 
@@ -64,7 +63,7 @@ def read_gradebook(root: Path) -> tuple[dict[str, list[str]], list[Submission]]:
     scores. An assignment is one notebook, `<aid>.ipynb`, as everywhere in this course."""
     checks: dict[str, list[str]] = {}
     submissions = []
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+    with open_gradebook(root) as gradebook:
         for assignment in sorted(gradebook.assignments, key=lambda a: a.name):
             order = cell_order(root / "source" / assignment.name / f"{assignment.name}.ipynb")
             names = {cell.name for notebook in assignment.notebooks

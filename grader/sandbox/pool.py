@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Callable, TextIO
 
-from grader.base import environment
+from grader.base import environment, open_gradebook
 from grader.sandbox.limits import UNSAFE_HINT, Limits, SandboxUnavailable
 
 __all__ = ["Progress", "autograde_all", "default_workers", "tensorflow_threads"]
@@ -229,9 +229,7 @@ def register_students(root: Path, students: list[str]) -> None:
     gradebook_file = root / "gradebook.db"
     if not gradebook_file.is_file():  # a gradebook configured elsewhere: nbgrader adds the students itself
         return
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{gradebook_file}") as gradebook:
+    with open_gradebook(root) as gradebook:
         for student in students:
             gradebook.update_or_create_student(student)
 
