@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-ALL_ASSIGNMENTS = ("01_tensors", "02_perceptron", "03_xor_net", "04_keras_apis", "05_cnn_mnist")
+ALL_ASSIGNMENTS = ("01_tensors", "02_perceptron", "03_xor_net", "04_keras_apis", "05_training", "06_cnn_mnist")
 # Appended to nbgrader_config.py: nbgrader's own Execute step again, so the tests run in the student's kernel.
 STOCK_NBGRADER = """
 from nbgrader.converters import Autograde as _Stock
@@ -542,7 +542,7 @@ get_ipython().events.register("post_run_cell", _assign_answers)
 '''
 
 
-_MODEL_ASSIGNMENTS = ("03_xor_net", "04_keras_apis", "05_cnn_mnist")
+_MODEL_ASSIGNMENTS = ("03_xor_net", "04_keras_apis", "05_training", "06_cnn_mnist")
 
 CHEATS: dict[str, Cheat] = {cheat.name: cheat for cheat in [
     Cheat("input_transformer", "An IPython input transformer turns the source of every later cell into `pass`.",

@@ -41,7 +41,7 @@ INJECTED_CODE = ("from IPython.display import HTML, display\n"
 INJECTED_MARKDOWN = f"My **notes** <img src='missing.png' onerror=\"{MARK.format('markdown')}\">"
 # The wrong answer each assignment's `one_wrong` student hands in: the first of tests/answers/<aid>.py, but for
 # 05's section 1 and 04's `standardise` left blank, whose results later cells need: each must cost its own points only.
-WRONG_ANSWER = {"05_cnn_mnist": "BLANK_PREPARE", "04_keras_apis": "BLANK_STANDARDISE"}
+WRONG_ANSWER = {"06_cnn_mnist": "BLANK_PREPARE", "05_training": "BLANK_STANDARDISE"}
 
 
 def wrong_answer(aid: str) -> tuple[str, str, list[str]]:

@@ -51,8 +51,24 @@ def test_dtype_check_is_exact_for_dtypes_and_kind_wise_for_np_floating():
 
 def test_close_check_reports_the_worst_entry_and_rejects_nan():
     message = failure_message(checks.check_close, [1.0, 2.0, 5.0], [1.0, 2.0, 3.0], "y")
-    assert "3 at index (2,)" in message and "5 (the largest difference)" in message
+    assert "expected 3 at index (2,), got 5, a difference of 2 where 3.01e-06 is allowed" in message
     assert "nan or inf" in failure_message(checks.check_close, [np.nan], [1.0], "y")
+
+
+def test_close_check_shows_the_digits_that_differ():
+    message = failure_message(checks.check_close, -170.1193, -170.119123, "mean")
+    assert "expected -170.119123, got -170.1193, a difference of 0.000177" in message
+
+
+def test_close_check_allows_float32_rounding_but_not_more():
+    expected = np.array([0.1, 1.0 / 3.0, 2.0 / 3.0]) * 1000
+    checks.check_close(expected.astype(np.float32), expected, "float32 result")
+    checks.check_close(np.float32(-170.119123), -170.119123, "float32 scalar")
+    assert "a difference of" in failure_message(checks.check_close, (expected * (1 + 1e-4)).astype(np.float32),
+                                                expected, "float32 result 1e-4 off")
+    # Off by 1e-5 (float32 arithmetic over many numbers): allowed in a float32 result, not in a float64 one.
+    checks.check_close((expected * (1 + 1e-5)).astype(np.float32), expected, "float32 result 1e-5 off")
+    assert "a difference of" in failure_message(checks.check_close, expected * (1 + 1e-5), expected, "float64 result")
 
 
 def test_threshold_and_equality_checks():

@@ -31,8 +31,8 @@ def no_mnist(tmp_path, monkeypatch):
 
 
 def test_do_only_the_assignments_that_load_mnist_need_it():
-    assert preflight.needs_mnist(ROOT, ["01_tensors"]) and preflight.needs_mnist(ROOT, ["05_cnn_mnist"])
-    assert not preflight.needs_mnist(ROOT, ["02_perceptron", "03_xor_net", "04_keras_apis"])
+    assert preflight.needs_mnist(ROOT, ["01_tensors"]) and preflight.needs_mnist(ROOT, ["06_cnn_mnist"])
+    assert not preflight.needs_mnist(ROOT, ["02_perceptron", "03_xor_net", "04_keras_apis", "05_training"])
 
 
 def test_is_a_course_without_mnist_asked_for_nothing(no_mnist, monkeypatch):

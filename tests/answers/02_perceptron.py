@@ -551,3 +551,22 @@ WRONG += [(sid, _blank(sid), fails) for sid, fails in (
     ("ex9_numerical_derivative", ["ex9_central_difference"]),
     ("ex9_loss_gradient", _NINE_GRADIENT),
 )]
+
+# float32 is a float array too (the spec says "floats"): right answers computed in single precision keep their marks.
+RIGHT += [
+    ("ex3_softmax", "def softmax(z):\n"
+                    "    z = np.asarray(z, dtype=np.float32)\n"
+                    "    exps = np.exp(z - z.max(axis=-1, keepdims=True))\n"
+                    "    return exps / exps.sum(axis=-1, keepdims=True)\n"),
+    ("ex8_perceptron", "def perceptron_predict(X, w, b):\n"
+                       "    return (X @ w + b > 0).astype(int)\n\n\n"
+                       "def train_perceptron(X, y, epochs=10, eta=0.1):\n"
+                       "    X = np.asarray(X, dtype=np.float32)\n"
+                       "    w, b = np.zeros(X.shape[1], dtype=np.float32), np.float32(0)\n"
+                       "    for _ in range(epochs):\n"
+                       "        for x_i, y_i in zip(X, y):\n"
+                       "            error = y_i - int(x_i @ w + b > 0)\n"
+                       "            w = w + np.float32(eta * error) * x_i\n"
+                       "            b = b + np.float32(eta * error)\n"
+                       "    return w, b\n"),
+]

@@ -1,4 +1,4 @@
-"""Measure the accuracies behind the thresholds of 05_cnn_mnist (prints numbers; not a test).
+"""Measure the accuracies behind the thresholds of 06_cnn_mnist (prints numbers; not a test).
 
 Trains the notebook's two reference models exactly as the notebook does (the first 7,000 training images scaled
 to [0, 1], the next 1,000 as validation data; the first 2,000 test images for the final test), once per seed,
@@ -10,7 +10,7 @@ compute them (argmax of predict) and the training time:
 - the MLPs of section 7 (Flatten, Dense layers of 32, 128, or 256 and 128 ReLU units, Dense 10): 10 epochs, batch 128.
 
 Usage (offline): COURSE_MNIST_NPZ=../shared/data/mnist/mnist-offline.npz \
-    .venv/bin/python scripts/measure_05_cnn_mnist.py [seeds, default 5] [classic|mine|mlp32|...|both|all]
+    .venv/bin/python scripts/measure_06_cnn_mnist.py [seeds, default 5] [classic|mine|mlp32|...|both|all]
 """
 from __future__ import annotations
 

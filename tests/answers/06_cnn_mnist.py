@@ -1,6 +1,6 @@
-"""Other answers to 05_cnn_mnist: right ones written differently, and plausible wrong ones.
+"""Other answers to 06_cnn_mnist: right ones written differently, and plausible wrong ones.
 
-Thresholds: see scripts/measure_05_cnn_mnist.py and docs/timings.md (offline MNIST: the first
+Thresholds: see scripts/measure_06_cnn_mnist.py and docs/timings.md (offline MNIST: the first
 7,000 training images to train, the next 1,000 to validate, the first 2,000 test images to test).
 """
 
