@@ -61,8 +61,9 @@ def submission_files(folder: Path) -> dict[str, bytes]:
     return files
 
 
-def execute_on_cluster(step, nb, resources: dict, instructor: dict, task) -> None:
-    """Run `nb` on a worker of `step.scheduler` with `step`'s settings; put the executed cells into `nb`.
+def execute_on_cluster(step, nb, resources: dict, instructor: dict, task) -> dict[str, bytes]:
+    """Run `nb` on a worker of `step.scheduler` with `step`'s settings; put the executed cells into `nb`; return
+    the files the notebook wrote that the worker copied back ({name: bytes}, not yet written here).
 
     `task(payload)` is what the worker runs (grader.checker.execute.grade_notebook), passed in so that this
     module needs nothing from the checker.
@@ -76,10 +77,12 @@ def execute_on_cluster(step, nb, resources: dict, instructor: dict, task) -> Non
         "settings": step.settings(),
     }
     key = f"grade-{names.get('assignment', '?')}-{names.get('student', '?')}-{uuid.uuid4().hex[:8]}"
-    executed = nbformat.reads(client(step.scheduler).submit(task, payload, key=key, pure=False).result(),
-                              as_version=4)
+    answer = client(step.scheduler).submit(task, payload, key=key, pure=False).result()
+    answer = {"notebook": answer, "files": {}} if isinstance(answer, str) else answer
+    executed = nbformat.reads(answer["notebook"], as_version=4)
     if [cell.get("id") for cell in executed.cells] != [cell.get("id") for cell in nb.cells]:
         raise RuntimeError("the cluster sent back a different notebook than it was given")
     nb.cells[:] = executed.cells
     nb.metadata["language_info"] = executed.metadata.get("language_info", {})
+    return answer["files"]
 

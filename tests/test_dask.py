@@ -36,10 +36,11 @@ AID = "01_tensors"
 def build_class(root: Path) -> dict[str, dict[str, float] | None]:
     """Submit the class; return {student: {test cell: the score it deserves}, or None if it cannot be graded}."""
     released = released_notebook(root, AID)
-    # `make test` grades a smaller class (one wrong answer, one cheat): the same paths, fewer repeats.
+    # `make test` grades a smaller class (one wrong answer, no cheat: tests/test_cheats.py's quick sample grades
+    # fake_kernel): the same paths, fewer repeats.
     students = ordinary_students(released, root / "source" / AID / f"{AID}.ipynb", wrong=1 if QUICK else 6)
     blank, zero = students["blank"]
-    for name in ("fake_kernel",) if QUICK else ("input_transformer", "fake_kernel"):
+    for name in () if QUICK else ("input_transformer", "fake_kernel"):
         students[f"cheat_{name}"] = (cheats.attacked(blank, cheats.CHEATS[name]), zero)
     for student, (nb, _) in students.items():
         (root / "submitted" / student / AID).mkdir(parents=True)

@@ -4,12 +4,15 @@ tests/test_dask.py grades a class on a real cluster; here only the hand-over is 
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from grader import distributed
 from grader.checker.cells import InstructorCell
+from grader.checker import execute
 from grader.checker.execute import CheckedExecute, grade_notebook
 
 
@@ -81,3 +84,21 @@ def test_a_file_name_that_leaves_the_submission_is_refused_on_the_worker():
                "files": {"../../escaped.txt": b"x"}}
     with pytest.raises(ValueError, match="leaves the submission"):
         grade_notebook(payload)
+
+
+def test_files_a_worker_copied_back_are_written_by_the_same_rules(submission, monkeypatch):
+    """Do the files the notebook wrote on a worker reach the autograded folder, without a path that leaves it,
+    and without replacing a file already there?"""
+    nb, resources = submission
+    folder = resources["metadata"]["path"]
+
+    def with_files(payload):
+        return {"notebook": executed(payload), "files": {"plot.png": b"png", "../escaped.txt": b"x",
+                                                         "data.csv": b"replaced", "timestamp.txt": b"2000"}}
+
+    monkeypatch.setattr(distributed, "client", lambda address: FakeClient(with_files))
+    monkeypatch.setattr(execute, "instructor_cells_from_gradebook", lambda resources: {})
+    CheckedExecute(scheduler="tcp://example:8786").preprocess(nb, resources)
+    written = {p.name: p.read_bytes() for p in Path(folder).iterdir() if p.is_file() and not p.is_symlink()}
+    assert written == {"01_tensors.ipynb": b"{}", "data.csv": b"1,2\n", "plot.png": b"png"}
+    assert not (Path(folder).parent / "escaped.txt").exists()

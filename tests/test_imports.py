@@ -12,6 +12,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "grader"
 
@@ -99,6 +101,7 @@ def _import_alone(name: str) -> str | None:
     return f"{name}:\n" + "\n".join(result.stderr.strip().splitlines()[-5:])
 
 
+@pytest.mark.slow  # 25 s: `make check` only
 def test_can_every_grader_module_be_imported_on_its_own():
     """Does `import grader.<module>` work for every module, each in a fresh interpreter?"""
     # grader/__main__.py runs the command line when imported; `python -m grader --help` is its check.

@@ -31,6 +31,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grader import pipeline
+from grader.base import GradingLog
 from course_copy import copy_course
 from ordinary_class import ordinary_students
 
@@ -165,6 +166,25 @@ child = subprocess.Popen(["sleep", ORPHAN], start_new_session=True, stdin=subpro
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print("RESULT " + json.dumps({"pid": child.pid}))
 """),
+    # Files a notebook writes where it works: nbgrader keeps them beside the graded notebook. Among them a link to
+    # a file of the grader's machine, a pipe, a folder, a forged timestamp.txt and a file over the size limit.
+    "side_files": ("solved", None, """
+import json, os
+with open("results.csv", "w") as handle:
+    handle.write("epoch,loss\\n0,0.5\\n")
+with open("figure.png", "wb") as handle:
+    handle.write(bytes(range(256)))
+os.symlink(ROOT + "/gradebook.db", "grades.txt")
+os.mkfifo("pipe")
+os.makedirs("plots", exist_ok=True)
+with open("plots/inner.txt", "w") as handle:
+    handle.write("inside a folder")
+with open("timestamp.txt", "w") as handle:
+    handle.write("2000-01-01 00:00:00.000000 UTC")
+with open("big.bin", "wb") as handle:
+    handle.write(bytes(11 * 2**20))
+print("RESULT " + json.dumps({"wrote": sorted(os.listdir("."))}))
+"""),
     # Code in the student's kernel can rewrite every later cell there (here: to `pass`); the tests run elsewhere.
     "rewrite": ("blank", None, """
 get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])
@@ -173,7 +193,7 @@ get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])
 # Without the sandbox: a blank classmate, and one blank notebook with every attack that is safe to run
 # unsandboxed (not the fork bomb), in cells of their own.
 UNSAFE_CLASS = ["blank", "everything"]
-UNSAFE_ATTACKS = ["peek", "network", "flood", "hog", "orphan", "tamper"]
+UNSAFE_ATTACKS = ["peek", "network", "flood", "hog", "orphan", "tamper", "side_files"]
 
 
 @dataclass
@@ -454,6 +474,35 @@ def test_processes_started_by_a_submission_are_gone_after_grading(parallel, unsa
 def test_student_code_cannot_rewrite_the_tests_that_run_after_it(parallel):
     graded, _ = parallel
     assert total(graded.scores["rewrite"]) == 0
+
+
+# -- files the notebook wrote reach autograded/, within limits -------------------------------------------------
+
+@pytest.mark.quick
+def test_files_the_notebook_wrote_reach_autograded_within_limits(parallel):
+    graded, expected = parallel
+    folder = graded.root / "autograded" / "side_files" / AID
+    assert "grades.txt" in result(graded, "side_files")["wrote"]  # the attack ran
+    assert (folder / "results.csv").read_text() == "epoch,loss\n0,0.5\n"
+    assert (folder / "figure.png").read_bytes() == bytes(range(256))
+    for refused in ("grades.txt", "pipe", "plots", "big.bin"):
+        assert not os.path.lexists(folder / refused), refused
+    timestamp = folder / "timestamp.txt"
+    assert not timestamp.exists() or "2000-01-01" not in timestamp.read_text()
+    assert graded.scores["side_files"] == {name: (points, points) for name, points in expected["side_files"].items()}
+    entry = GradingLog(graded.root).latest()[(AID, "side_files")]
+    for reason in ("grades.txt (a link)", "pipe (not a regular file)", "plots (a folder", "big.bin (over 10 MiB)",
+                   "timestamp.txt (a name nbgrader uses)"):
+        assert reason in entry["files"], entry
+    assert entry["files"].startswith("copied figure.png, results.csv;"), entry
+
+
+def test_without_the_sandbox_the_files_land_as_written(unsafe):
+    """The control: run where it works, a notebook leaves a link to the grader's files, and a forged
+    timestamp.txt, in autograded/ (which is what stock nbgrader does)."""
+    graded, _ = unsafe
+    folder = graded.root / "autograded" / "everything" / AID
+    assert (folder / "grades.txt").is_symlink() and "2000-01-01" in (folder / "timestamp.txt").read_text()
 
 
 # -- every way of autograding is sandboxed, and without the sandbox tool nothing runs ----------------------

@@ -46,6 +46,7 @@ from traitlets.config import Config
 
 from grader import distributed
 from grader.bridge import wire
+from grader.checker import side_files
 from grader.checker.cells import (BOTH, CHECKER, STUDENT, InstructorCell, cell_roles,
                                   instructor_cells_from_gradebook)
 from grader.sandbox import kernel
@@ -196,7 +197,9 @@ class CheckedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         instructor = instructor_cells_from_gradebook(resources or {})
         if self.scheduler:
-            distributed.execute_on_cluster(self, nb, resources or {}, instructor, grade_notebook)
+            files = distributed.execute_on_cluster(self, nb, resources or {}, instructor, grade_notebook)
+            folder = Path((resources or {}).get("metadata", {}).get("path") or os.getcwd())
+            side_files.write_returned(files, folder, self.log)
             return nb, resources
         with self.running(nb, resources, instructor):
             for index, cell in enumerate(nb.cells):
@@ -213,6 +216,8 @@ class CheckedExecute(Execute):
         self.resources = resources or {}
         self._sandbox = self.sandbox()
         self._workdir = Path(self.resources.get("metadata", {}).get("path") or os.getcwd())
+        self.files_copied: list[str] = []
+        submitted = set(os.listdir(self._workdir)) if self._workdir.is_dir() else set()
         self.roles = cell_roles(nb, instructor)
         self._deadline = time.monotonic() + self.wall_time_limit
         self.timeout_func = self._cell_timeout
@@ -233,6 +238,8 @@ class CheckedExecute(Execute):
                 info = self.wait_for_reply(self.kc.kernel_info())
                 nb.metadata["language_info"] = info["content"]["language_info"]
                 yield self
+                if self._sandbox.backend.isolated and STUDENT not in self._stopped:
+                    self.files_copied = side_files.copy_back(self._ask_student, self._workdir, submitted, self.log)
         except RuntimeError as error:
             tail = self._managers[STUDENT].last_log if STUDENT in self._managers else ""
             raise RuntimeError(f"{error}; the student's kernel printed:\n{tail}" if tail else str(error)) from error
@@ -241,6 +248,11 @@ class CheckedExecute(Execute):
                 self._connect_checker()  # if no cell needed it: connect, so that leaving shuts it down
             for end in self._ends.values():
                 end.close()
+
+    def _ask_student(self, expression: str) -> dict:
+        """The execute reply to evaluating `expression` in the student's kernel, silently (no cell, no output)."""
+        return self.wait_for_reply(self.kc.execute("", silent=True, store_history=False,
+                                                   user_expressions={"x": expression}))
 
     def _connect_checker(self) -> None:
         if not self._checker_connected:
@@ -309,8 +321,9 @@ def _error(ename: str, evalue: str):
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
 
 
-def grade_notebook(payload: dict) -> str:
-    """On a Dask worker: execute one submission in its two sandboxed kernels; return the executed notebook.
+def grade_notebook(payload: dict) -> dict:
+    """On a Dask worker: execute one submission in its two sandboxed kernels; return the executed notebook
+    ("notebook") and the files it wrote that were copied back ("files": {name: bytes}).
 
     `payload` is what grader/distributed.py sends: the notebook, the instructor's cells, the files beside
     the notebook and CheckedExecute's settings.
@@ -333,7 +346,7 @@ def grade_notebook(payload: dict) -> str:
         with step.running(nb, resources, instructor):
             for index, cell in enumerate(nb.cells):
                 step.preprocess_cell(cell, resources, index)
-        return nbformat.writes(nb)
+        return {"notebook": nbformat.writes(nb), "files": {name: (work / name).read_bytes() for name in step.files_copied}}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -190,7 +190,8 @@ def autograde_all(root: Path, jobs: list[tuple[str, str]], workers: int | None =
             with lock:
                 if record:
                     record({**job, "graded": bool(answer["ok"]), "seconds": round(seconds, 2),
-                            "attempts": answer.get("attempts", 1), "problem": answer["problem"]})
+                            "attempts": answer.get("attempts", 1), "problem": answer["problem"],
+                            **({"files": answer["files"]} if answer.get("files") else {})})
                 if not answer["ok"]:
                     problems.append(f"{job['assignment']}: {job['student']} could not be graded:\n{answer['problem']}")
                 if answer.get("feedback_problem"):
@@ -247,6 +248,7 @@ def _worker_main(channel_fd: int, unsafe: bool, scheduler: str = "") -> int:
     from nbgrader.converters import Autograde
     from traitlets.utils.importstring import import_item
 
+    from grader.checker import side_files
     from grader.checker.execute import CheckedExecute
 
     app = AutogradeApp()
@@ -284,7 +286,10 @@ def _worker_main(channel_fd: int, unsafe: bool, scheduler: str = "") -> int:
             written, _ = _retried(lambda: api.generate_feedback(job["assignment"], job["student"]))
             if not written["success"]:
                 feedback_problem = _problem(written.get("error", "") + written.get("log", ""))
-        answer(ok=bool(result["success"]), problem=problem, attempts=attempts, feedback_problem=feedback_problem)
+        files = [line.split(side_files.TAG, 1)[1].strip() for line in result.get("log", "").splitlines()
+                 if side_files.TAG in line]
+        answer(ok=bool(result["success"]), problem=problem, attempts=attempts, feedback_problem=feedback_problem,
+               files=files[-1] if files else "")
     return 0
 
 
