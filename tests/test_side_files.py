@@ -87,3 +87,22 @@ def test_a_file_larger_than_announced_is_refused(tmp_path, caplog):
 
     side_files.copy_back(ask, tmp_path, set(), logging.getLogger("test"))
     assert not list(tmp_path.iterdir()) and "small.bin (could not be read (over 10 MiB))" in caplog.text
+
+
+def test_a_kernel_that_stops_answering_costs_one_wait(tmp_path, caplog):
+    asked = []
+
+    def ask(expression):
+        asked.append(expression)
+        if expression == side_files.LISTING:
+            return reply(json.dumps([entry("a.csv"), entry("b.csv")]))
+        raise TimeoutError("no answer within 10 s")
+
+    side_files.copy_back(ask, tmp_path, set(), logging.getLogger("test"))
+    assert len(asked) == 2 and "a.csv (could not be read (no answer within 10 s))" in caplog.text
+
+
+def test_malformed_replies_are_refused(tmp_path, caplog):
+    for bad in ({}, {"content": "x"}, {"content": {"user_expressions": {"x": {"status": "ok", "data": 3}}}}):
+        side_files.copy_back(lambda expression: bad, tmp_path, set(), logging.getLogger("test"))
+    assert not list(tmp_path.iterdir()) and caplog.text.count("did not list them") == 3

@@ -28,6 +28,7 @@ import contextlib
 import copy
 import importlib.util
 import os
+import queue
 import shutil
 import socket
 import sys
@@ -249,10 +250,19 @@ class CheckedExecute(Execute):
             for end in self._ends.values():
                 end.close()
 
-    def _ask_student(self, expression: str) -> dict:
-        """The execute reply to evaluating `expression` in the student's kernel, silently (no cell, no output)."""
-        return self.wait_for_reply(self.kc.execute("", silent=True, store_history=False,
-                                                   user_expressions={"x": expression}))
+    def _ask_student(self, expression: str, seconds: float = 10) -> dict:
+        """The execute reply to evaluating `expression` in the student's kernel, silently (no cell, no output);
+        TimeoutError if it does not come within `seconds` (a kernel replaced by another program may never answer)."""
+        msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions={"x": expression})
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                reply = run_sync(self.kc.shell_channel.get_msg)(timeout=1)
+            except queue.Empty:
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return reply
+        raise TimeoutError(f"no answer within {seconds:g} s")
 
     def _connect_checker(self) -> None:
         if not self._checker_connected:

@@ -84,10 +84,13 @@ def plan(entries: object, folder: Path, submitted: set[str]) -> tuple[list[str],
 
 def value(reply: dict, key: str) -> object:
     """A user expression's value from an execute reply: a Python literal, never evaluated as code."""
-    result = reply.get("content", {}).get("user_expressions", {}).get(key, {})
-    if result.get("status") != "ok":
-        raise ValueError(f"{result.get('ename', 'no answer')}: {result.get('evalue', '')}")
-    return ast.literal_eval(result["data"]["text/plain"])
+    try:
+        result = reply["content"]["user_expressions"][key]
+        if result["status"] != "ok":
+            raise ValueError(f"{result.get('ename')}: {result.get('evalue')}")
+        return ast.literal_eval(result["data"]["text/plain"])
+    except (KeyError, TypeError, AttributeError, SyntaxError, MemoryError, RecursionError) as error:
+        raise ValueError(f"not an answer ({type(error).__name__})") from None
 
 
 def copy_back(ask, folder: Path, submitted: set[str], log) -> list[str]:
@@ -96,7 +99,7 @@ def copy_back(ask, folder: Path, submitted: set[str], log) -> list[str]:
     try:
         listing = value(ask(LISTING), "x")
         chosen, left_out = plan(json.loads(listing) if isinstance(listing, str) else None, folder, submitted)
-    except (ValueError, SyntaxError, TypeError, RuntimeError, TimeoutError) as error:
+    except (ValueError, TypeError, RuntimeError, TimeoutError) as error:
         log.warning("%s not copied: the student's kernel did not list them (%s)", TAG, error)
         return []
     copied = []
@@ -111,7 +114,10 @@ def copy_back(ask, folder: Path, submitted: set[str], log) -> list[str]:
             with open(folder / name, "xb") as handle:  # a new file only: never through a link, never over one
                 handle.write(data)
             copied.append(name)
-        except (ValueError, SyntaxError, TypeError, OSError, RuntimeError, TimeoutError) as error:
+        except TimeoutError as error:  # the kernel stopped answering: ask no more
+            left_out[name] = f"could not be read ({error})"
+            break
+        except (ValueError, TypeError, OSError, RuntimeError) as error:
             left_out[name] = f"could not be read ({error})"
     if copied or left_out:
         (log.warning if left_out else log.info)(
