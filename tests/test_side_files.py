@@ -20,7 +20,7 @@ def test_which_entries_are_refused_and_why():
     assert refusal(*entry("results.csv")) is None
     assert refusal(*entry("../x")) == refusal(*entry("a/b")) == refusal(*entry("..")) == "not a plain file name"
     assert refusal(*entry("bad\nname")) == refusal(*entry(3)) == "not a plain file name"
-    assert refusal(*entry(".bashrc")) == "a hidden file"
+    assert refusal(*entry(".bashrc")) == "a hidden file (ignored)"
     assert refusal(*entry("x", link=True)) == "a link"
     assert refusal(*entry("x", regular=False, folder=True)).startswith("a folder")
     assert refusal(*entry("pipe", regular=False)) == "not a regular file"
@@ -32,10 +32,10 @@ def test_which_entries_are_refused_and_why():
 
 def test_plan_skips_the_submissions_files_and_refuses_what_exists(tmp_path):
     (tmp_path / "old.csv").write_text("kept")
-    chosen, left_out = plan([entry("nb.ipynb"), entry("old.csv"), entry("new.csv"), "garbage"], tmp_path,
-                            submitted={"nb.ipynb"})
+    chosen, left_out = plan([entry("nb.ipynb"), entry("old.csv"), entry("new.csv"), entry(".ipython", folder=True),
+                             "garbage"], tmp_path, submitted={"nb.ipynb"})
     assert chosen == ["new.csv"]
-    assert left_out["old.csv"] == "already in the folder" and "nb.ipynb" not in left_out
+    assert left_out["old.csv"] == "already in the folder" and "nb.ipynb" not in left_out and ".ipython" not in left_out
     assert left_out["'garbage'"] == "not an entry of a listing"
 
 

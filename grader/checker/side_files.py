@@ -5,7 +5,8 @@ there, beside the graded notebook, where the formgrader shows it. Here the stude
 throwaway home inside its sandbox, so after the last cell the grader asks that kernel for the list of what
 its working folder holds and copies back, as data, the regular files that pass every rule below. Nothing is
 followed or unpacked, and nothing already in the folder is replaced (the graded notebook, `timestamp.txt`,
-the submission's own files). What is left out is logged with its reason, one line per submission, starting
+the submission's own files). Hidden files are ignored (the kernel keeps its own there). What else is left out
+is logged with its reason, one line per submission, starting
 with `TAG`.
 
 The answers come from the student's kernel, which student code controls: every name, type and size is
@@ -41,7 +42,7 @@ def refusal(name: object, link: object, regular: object, folder: object, size: o
             or "\0" in name or not name.isprintable():
         return "not a plain file name"
     if name.startswith("."):
-        return "a hidden file"
+        return "a hidden file (ignored)"
     if link is not False:
         return "a link"
     if folder is not False:
@@ -65,8 +66,8 @@ def plan(entries: object, folder: Path, submitted: set[str]) -> tuple[list[str],
             left_out[repr(entry)[:60]] = "not an entry of a listing"
             continue
         name, *facts = entry
-        if isinstance(name, str) and name in submitted:
-            continue
+        if isinstance(name, str) and (name in submitted or name.startswith(".")):
+            continue  # the submission's own files; hidden ones (the kernel's .ipython, .keras, .config)
         reason = refusal(name, *facts)
         if reason is None and (folder / name).exists():
             reason = "already in the folder"
