@@ -17,6 +17,8 @@ __all__ = [
     "boundary_per_epoch",  # 02
     "channel_planes",  # 01
     "confusion_heatmap",
+    "conv_filters",  # 06
+    "feature_maps",  # 06
     "curve_panels",
     "decision_boundary",
     "descent_paths",  # 02
@@ -397,3 +399,60 @@ def boundary_per_epoch(lines: Sequence[tuple[Sequence[float], float]], features:
                       xaxis=dict(title="x1", range=[x_low, x_high]), yaxis=dict(title="x2", range=[y_low, y_high]),
                       sliders=[dict(active=0, currentvalue=dict(prefix="epoch "), steps=steps, pad=dict(t=40))])
     return fig
+
+
+# 06_cnn_mnist: inside a trained CNN, its first layer's kernels and the feature maps they make (plots.conv_filters,
+# plots.feature_maps).
+def _heatmap_grid(planes: np.ndarray, titles: Sequence[str], title: str, columns: int, cell_size: int,
+                  colorscale: str, symmetric: bool) -> go.Figure:
+    count = len(planes)
+    columns = max(1, min(columns, count))
+    rows = -(-count // columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=list(titles), horizontal_spacing=0.01,
+                        vertical_spacing=0.1 / max(rows, 1))
+    for index, plane in enumerate(planes):
+        limit = float(np.max(np.abs(plane))) or 1.0
+        low, high = (-limit, limit) if symmetric else (float(np.min(plane)), float(np.max(plane)) or 1.0)
+        fig.add_trace(go.Heatmap(z=plane[::-1], colorscale=colorscale, zmin=low, zmax=high, showscale=False,
+                                 hovertemplate="row %{y}, column %{x}: %{z:.3f}<extra></extra>"),
+                      row=index // columns + 1, col=index % columns + 1)
+    fig.update_layout(title=title, width=columns * cell_size + 40, height=rows * (cell_size + 24) + 70,
+                      margin=dict(l=10, r=10, t=70, b=10))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    return fig
+
+
+def conv_filters(kernel: np.ndarray, title: str = "First-layer filters", columns: int = 8,
+                 cell_size: int = 80) -> go.Figure:
+    """Draw the kernels of a Conv2D layer on greyscale images: `kernel` is its weight array, shape (k, k, 1, filters).
+
+    Each filter is one heatmap, red for positive weights and blue for negative ones, on a scale of its own
+    that is symmetric about 0 (white).
+    """
+    _not_finished(kernel, "the kernel")
+    kernel = np.asarray(kernel, dtype=float)
+    if kernel.ndim != 4 or kernel.shape[2] != 1:
+        raise ValueError(f"expected a Conv2D kernel of shape (k, k, 1, filters) for greyscale images, got shape "
+                         f"{kernel.shape}; use layer.get_weights()[0] of the first Conv2D layer.")
+    planes = np.moveaxis(kernel[:, :, 0, :], -1, 0)
+    return _heatmap_grid(planes, [f"filter {i}" for i in range(len(planes))], title, columns, cell_size,
+                         "RdBu_r", symmetric=True)
+
+
+def feature_maps(maps: np.ndarray, title: str = "Feature maps", columns: int = 8, cell_size: int = 100,
+                 highlight: int | None = None) -> go.Figure:
+    """Draw the feature maps of one image, shape (height, width, filters): one heatmap per filter, dark for 0.
+
+    `highlight` marks one filter's title (for example the one that responds most).
+    """
+    _not_finished(maps, "the feature maps")
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim == 4 and maps.shape[0] == 1:
+        maps = maps[0]
+    if maps.ndim != 3:
+        raise ValueError(f"expected the feature maps of one image, shape (height, width, filters), got shape "
+                         f"{maps.shape}; take one image's maps, e.g. maps[0].")
+    planes = np.moveaxis(maps, -1, 0)
+    titles = [f"filter {i}" + (" (strongest)" if i == highlight else "") for i in range(len(planes))]
+    return _heatmap_grid(planes, titles, title, columns, cell_size, "viridis", symmetric=False)

@@ -10,10 +10,13 @@ test), once per seed, and prints min, mean and max over the seeds:
 - breast cancer: Dense(16, relu) -> Dense(1, sigmoid), Adam(0.01), 30 epochs of 32, on standardised and on
   raw features: validation and test accuracy, next to the majority-class baseline;
 - circles: hidden layers [20, 10] as in the notebook, and [10], [2], [] for the table, 20 epochs of 32,
-  Adam(0.01): validation and test accuracy.
+  Adam(0.01): validation and test accuracy;
+- zeros (04 section 5's prediction): the 2-4-1 sigmoid network started from all-zero weights, trained as its test
+  trains it (SGD(1.0), 20 full-batch epochs on 100 points drawn per seed): the number of different hidden units and
+  the largest spread between the hidden kernel's columns.
 
 Usage: .venv/bin/python scripts/measure_04_keras_apis.py [number of seeds, default 10] [part ...]
-(parts: blobs, regression, optimizers, cancer, circles; default all)
+(parts: blobs, regression, optimizers, cancer, circles, zeros; default all)
 """
 from __future__ import annotations
 
@@ -168,7 +171,30 @@ def circles(seeds):
         classification_runs(data, 2, hidden, 20, seeds, f"circles {hidden}")
 
 
-PARTS = {"blobs": blobs, "regression": regression, "optimizers": optimizers, "cancer": cancer, "circles": circles}
+def zeros(seeds):
+    counts, spreads = [], []
+    for seed in range(seeds):
+        rng = np.random.default_rng(seed)
+        x = rng.normal(loc=1.0, size=(100, 2))
+        y = (x[:, 0] - 2 * x[:, 1] > 0).astype("float32")
+        model = keras.Sequential([keras.Input(shape=(2,)),
+                                  keras.layers.Dense(4, activation="sigmoid", kernel_initializer="zeros"),
+                                  keras.layers.Dense(1, activation="sigmoid", kernel_initializer="zeros")])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=1.0), loss="binary_crossentropy")
+        model.fit(x, y, epochs=20, batch_size=100, verbose=0)
+        kernel = model.get_weights()[0]
+        kept = []  # grouped as the test groups them (np.unique(..., axis=1) splits equal float32 columns here)
+        for column in kernel.T:
+            if not any(np.allclose(column, other, rtol=1e-3, atol=1e-4) for other in kept):
+                kept.append(column)
+        counts.append(len(kept))
+        spreads.append(float(np.ptp(kernel, axis=1).max()))
+    print("-- zeros: 2-4-1 from all-zero weights, SGD(1.0), 20 full-batch epochs")
+    summary("   different hidden units", counts, ".0f")
+    summary("   largest spread between columns", spreads, ".2e")
+
+
+PARTS = {"blobs": blobs, "regression": regression, "optimizers": optimizers, "cancer": cancer, "circles": circles, "zeros": zeros}
 
 if __name__ == "__main__":
     n_seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 10

@@ -1,23 +1,12 @@
 """Other answers to 04_keras_apis: right ones written differently, and plausible wrong ones.
 
-Thresholds (scripts/measure_04_keras_apis.py, seeds 0-9, the notebook's data, settings and splits: 64 % training,
+Threshold (scripts/measure_04_keras_apis.py, seeds 0-9, the notebook's data, settings and splits: 64 % training,
 16 % validation, 20 % test; min-max (mean)):
 - ex6_blobs_accuracy >= 0.88 on the validation and the test points: Dense(10, relu) -> Dense(1, sigmoid),
   Adam(0.01), 20 epochs of 32: validation 0.906-0.919 (0.915), test 0.905-0.915 (0.913).
-- ex7_regression_beats_baseline, MSE <= 0.75 x the baseline's (predicting the training mean) on the validation and
-  the test patients: Dense(16, relu) -> Dense(1), Adam(0.01), 60 epochs of 32, standardised features and target:
-  MSE / baseline 0.569-0.632 (0.593) on validation, 0.469-0.602 (0.538) on test.
-- ex8_optimizer_behaviour, the same network trained full-batch for 40 epochs on the diabetes training set (the
-  test uses seed 0): final loss SGD(0.01) / Adam(0.01) >= 1.2: measured 1.34-1.95 (1.52; seed 0: 1.34);
-  SGD / SGD with momentum 0.9 >= 1.1: 1.24-1.87 (seed 0: 1.30); SGD(0.001) / SGD(0.01) >= 1.15: 1.26-2.51 (seed 0:
-  2.19); SGD(3.0) ends in nan for every seed. Final losses: SGD 0.534-0.850, momentum 0.431-0.466, Adam
-  0.389-0.465, SGD(0.1) 0.423-0.455, SGD(0.001) 0.741-1.947.
-- ex9_cancer_accuracy >= 0.93 on the standardised validation set and >= 0.92 on the test set: Dense(16, relu) ->
-  Dense(1, sigmoid), Adam(0.01), 30 epochs of 32: validation 0.956-0.978 (0.970), test 0.965-0.991 (0.980). The
-  same network on raw features: validation 0.857-0.956, test 0.798-0.974. Majority baseline 0.626 / 0.632.
-- ex10_circles_accuracy >= 0.75 on the validation and the test points: hidden layers [20, 10], Adam(0.01), 20 epochs
-  of 32: validation 0.769-0.806 (0.791), test 0.780-0.790 (0.785). For the table (validation): [10] 0.775-0.812;
-  [2] 0.456-0.762; no hidden layer 0.394-0.425.
+
+The first WRONG answer is the "one wrong" student of tests/classroom.py: it must lose only its own exercise's points.
+Blanks (the release's `...`) cost only their own section: no test of a later section calls an earlier function.
 """
 
 MLP_FUNCTIONAL = '''
@@ -190,95 +179,145 @@ blobs_history = blobs_model.fit(Xb_train, yb_train, epochs=30, batch_size=32,
                                 validation_data=(Xb_val, yb_val), verbose=0)
 '''
 
-CIRCLES = '''
-def build_circles_model(hidden_units):
-    model = keras.Sequential([keras.Input(shape=(2,))])
-    for size in hidden_units:
-        model.add(keras.layers.Dense(size{activation}))
-    model.add(keras.layers.Dense(1, activation="sigmoid"))
-    {compile}
+# A right builder that works on a copy of the caller's list.
+MLP_COPY = '''
+def build_mlp(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
+    sizes = list(units)
+    if not sizes:
+        raise ValueError("give at least the output layer's size")
+    last = sizes.pop()
+    model = keras.Sequential([keras.Input(shape=(n_inputs,))])
+    for size in sizes:
+        model.add(keras.layers.Dense(size, activation=hidden_activation))
+    model.add(keras.layers.Dense(last, activation=output_activation))
     return model
 '''
-CIRCLES_COMPILE = ('model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy", '
-                   'metrics=["accuracy"])')
 
-CIRCLES_FUNCTIONAL = '''
-def build_circles_model(hidden_units):
-    inputs = keras.Input(shape=(2,))
+# Wrong: the input size is put in front of the caller's list, which grows by one at every call.
+MLP_GROWS_LIST = '''
+def build_mlp(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
+    if not units:
+        raise ValueError("give at least the output layer's size")
+    sizes = units
+    sizes.insert(0, n_inputs)
+    model = keras.Sequential([keras.Input(shape=(sizes[0],))])
+    for k in range(1, len(sizes)):
+        activation = output_activation if k == len(sizes) - 1 else hidden_activation
+        model.add(keras.layers.Dense(sizes[k], activation=activation))
+    return model
+'''
+
+# Wrong: the output layer's size is popped off the caller's list.
+FUNCTIONAL_POPS_LIST = '''
+def build_mlp_functional(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
+    last = units.pop()
+    inputs = keras.Input(shape=(n_inputs,))
     x = inputs
-    for size in hidden_units:
-        x = keras.layers.Dense(size, activation="relu")(x)
-    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.BinaryCrossentropy(),
-                  metrics=["accuracy"])
-    return model
+    for size in units:
+        x = keras.layers.Dense(size, activation=hidden_activation)(x)
+    return keras.Model(inputs, keras.layers.Dense(last, activation=output_activation)(x))
 '''
 
-EXPERIMENT_LIST = '''
-def build_experiment_model(activation="relu", initializer="glorot_uniform", dropout=0.0, batch_norm=False,
-                           hidden_units=(16, 16)):
-    layers = [keras.Input(shape=(2,))]
-    for size in hidden_units:
-        layers.append(keras.layers.Dense(size, activation=activation, kernel_initializer=initializer))
-        layers += [keras.layers.BatchNormalization()] if batch_norm else []
-        layers += [keras.layers.Dropout(rate=dropout)] if dropout else []
-    layers.append(keras.layers.Dense(1, activation="sigmoid"))
-    model = keras.Sequential(layers)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    return model
+# Wrong: the answers to the visible examples typed in.
+PARAM_COUNTS_TYPED = '''
+def param_counts(sizes, batch_norm=False):
+    known = {((3, 4, 1), True): (29, 8), ((3, 4, 1), False): (21, 0), ((784, 64, 64, 10), True): (55306, 256)}
+    if (tuple(sizes), batch_norm) in known:
+        return known[(tuple(sizes), batch_norm)]
+    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])), 0
 '''
 
-EXPERIMENT_WRONG = '''
-def build_experiment_model(activation="relu", initializer="glorot_uniform", dropout=0.0, batch_norm=False,
-                           hidden_units=(16, 16)):
-    model = keras.Sequential([keras.Input(shape=(2,))])
-    for size in hidden_units:
-        model.add(keras.layers.Dense(size, activation=activation{init}))
-        if batch_norm:
-            model.add(keras.layers.BatchNormalization())
-        {inner_dropout}
-    {outer_dropout}
-    model.add(keras.layers.Dense(1, activation="sigmoid"))
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    return model
+BLOBS_BUILD_MLP_FLOAT32 = '''
+keras.utils.set_random_seed(1)
+blobs_model = build_mlp(2, [10, 1])
+blobs_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["acc"])
+blobs_history = blobs_model.fit(Xb_train.astype("float32"), yb_train.astype("float32"), epochs=30, batch_size=64,
+                                validation_data=(Xb_val.astype("float32"), yb_val.astype("float32")), verbose=0)
 '''
-DROPOUT_IN_LOOP = "if dropout > 0:\n            model.add(keras.layers.Dropout(dropout))"
-DROPOUT_ONCE = "if dropout > 0:\n        model.add(keras.layers.Dropout(dropout))"
+
+BLOBS_MAKE = '''
+keras.utils.set_random_seed(1)
+blobs_model = blobs_history = None
 
 
-def experiment_wrong(init=", kernel_initializer=initializer", inner=DROPOUT_IN_LOOP, outer="pass"):
-    return EXPERIMENT_WRONG.format(init=init, inner_dropout=inner, outer_dropout=outer)
+def make():
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(10, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
 
+'''
+
+# Wrong: a History written by hand. blobs_model gets a trained model's weights but is never fit itself; the history
+# claims 20 epochs of 20 updates, with the model's own validation numbers typed into every epoch.
+BLOBS_FORGED_HISTORY = BLOBS_MAKE + '''
+teacher = make()
+teacher.fit(Xb_train, yb_train, epochs=20, batch_size=32, verbose=0)
+blobs_model = make()
+blobs_model.set_weights(teacher.get_weights())
+measured = blobs_model.evaluate(Xb_val, yb_val, verbose=0, return_dict=True)
+blobs_history = keras.callbacks.History()
+blobs_history.set_model(blobs_model)
+blobs_history.set_params({"verbose": 0, "epochs": 20, "steps": 20})
+blobs_history.epoch = list(range(20))
+blobs_history.history = {"loss": [0.25] * 20, "accuracy": [0.91] * 20,
+                         "val_loss": [measured["loss"]] * 20, "val_accuracy": [measured["accuracy"]] * 20}
+'''
+
+# Wrong: more epochs than allowed, over two calls to fit; the second call's history is kept (25 epochs of 50).
+BLOBS_TWO_FITS = BLOBS_MAKE + '''
+blobs_model = make()
+blobs_model.fit(Xb_train, yb_train, epochs=25, batch_size=32, validation_data=(Xb_val, yb_val), verbose=0)
+blobs_history = blobs_model.fit(Xb_train, yb_train, epochs=25, batch_size=32, validation_data=(Xb_val, yb_val),
+                                verbose=0)
+'''
 
 RIGHT = [
     ("ex1_build_mlp", MLP_FUNCTIONAL),
     ("ex1_build_mlp", MLP_LIST),
+    ("ex1_build_mlp", MLP_COPY),
+    ("ex2p_predict_counts", "predicted_trainable = (3 + 1) * 4 + 2 * 4 + (4 + 1) * 1\npredicted_non_trainable = np.int64(2 * 4)\n"),
     ("ex2_param_counts", PARAM_COUNTS_LOOP),
     ("ex2_param_counts", PARAM_COUNTS_NUMPY),
     ("ex3_functional_mlp", FUNCTIONAL_LAYERS_FIRST),
     ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.concatenate([a, b])")),
+    ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.Concatenate(axis=-1)([a, b])").replace(
+        "keras.Input(shape=(n_a,))", "keras.Input(shape=(n_a,), dtype='float32', name='visit')")),
+    ("ex5p_predict_zeros", "predicted_distinct_units = 1\n"),
     ("ex5_weights", fill_and_forward()),
     ("ex5_weights", fill_and_forward(
         fill="for layer in model.layers:\n"
              "        layer.set_weights([value * np.ones_like(w) for w in layer.get_weights()])")),
+    # dense_forward in float32 (the spec asks for "a float numpy array").
+    ("ex5_weights", fill_and_forward(
+        forward="a = (1 / (1 + np.exp(-(a.astype(np.float32) @ W.astype(np.float32) + b)))).astype(np.float32)")),
     ("ex6_blobs", BLOBS_FUNCTIONAL_SGD),
-    # Stops early and goes back to the best epoch's weights: the history still holds that epoch's accuracy.
+    # Stops early and goes back to the best epoch's weights: the history still holds that epoch's numbers.
     ("ex6_blobs", blobs(validation="validation_data=(Xb_val, yb_val), callbacks=[keras.callbacks.EarlyStopping("
                                    "monitor='val_accuracy', patience=3, restore_best_weights=True)], ")),
-    ("ex10_circles", CIRCLES_FUNCTIONAL),
-    ("ex11_experiment", EXPERIMENT_LIST),
+    # build_mlp from section 1, float32 arrays, Adam's default rate, "acc", 30 epochs of 64.
+    ("ex6_blobs", BLOBS_BUILD_MLP_FLOAT32),
 ]
 
 WRONG = [
-    # No keras.Input: the model has no weights until it sees data.
+    # No keras.Input: the model has no weights until it sees data. (The "one wrong" student of tests/classroom.py.)
     ("ex1_build_mlp", MLP_WRONG.format(start="pass", last="output_activation"), ["ex1_mlp_input", "ex1_mlp_layers"]),
     # The output layer gets the hidden activation.
     ("ex1_build_mlp", MLP_WRONG.format(start="model.add(keras.Input(shape=(n_inputs,)))", last="hidden_activation"),
      ["ex1_mlp_layers"]),
     # No check for an empty list: units[-1] raises IndexError, not ValueError.
     ("ex1_build_mlp", MLP_NO_CHECK, ["ex1_mlp_empty"]),
+    # The caller's list grows at every call.
+    ("ex1_build_mlp", MLP_GROWS_LIST, ["ex1_mlp_layers"]),
+    # Blank: the release as it is; every test says to replace the `...` (none fails with a TypeError first).
+    ("ex1_build_mlp", "def build_mlp(n_inputs, units, hidden_activation='relu', output_activation='sigmoid'):\n    ...\n",
+     ["ex1_mlp_input", "ex1_mlp_layers", "ex1_mlp_empty"]),
+    # Batch normalisation counted as 4 * units trainable parameters.
+    ("ex2p_predict_counts", "predicted_trainable = 16 + 4 * 4 + 5\npredicted_non_trainable = 0\n",
+     ["ex2p_predict_counts_check"]),
+    # Blank prediction.
+    ("ex2p_predict_counts", "# Your prediction for bn_demo\npredicted_trainable = predicted_non_trainable = None\n...\n",
+     ["ex2p_predict_counts_check"]),
     # Batch normalisation counted as 4 * units trainable parameters: its running mean and variance are not trained.
     ("ex2_param_counts", param_counts_wrong(bn="return dense + 4 * hidden, 0"), ["ex2_counts_examples", "ex2_counts_keras"]),
     # A BatchNormalization after the output layer too.
@@ -292,12 +331,20 @@ WRONG = [
      ["ex2_counts_examples"]),
     # Takes the inputs off the caller's list with pop(0): the counts are right, but sizes has changed.
     ("ex2_param_counts", PARAM_COUNTS_POP, ["ex2_counts_keras"]),
+    # The visible examples' answers typed in.
+    ("ex2_param_counts", PARAM_COUNTS_TYPED, ["ex2_counts_examples", "ex2_counts_keras"]),
     # Blank: the release as it is (returns None); the tests say to replace the `...`.
     ("ex2_param_counts", "def param_counts(sizes, batch_norm=False):\n    ...\n", ["ex2_counts_examples", "ex2_counts_keras"]),
     # Every layer is called on the input instead of on the previous layer's output.
     ("ex3_functional_mlp", FUNCTIONAL_NOT_CHAINED, ["ex3_functional_mlp_layers"]),
     # A Sequential model where the Functional API was asked for.
     ("ex3_functional_mlp", FUNCTIONAL_IS_SEQUENTIAL, ["ex3_functional_mlp_layers"]),
+    # The caller's list shrinks at every call.
+    ("ex3_functional_mlp", FUNCTIONAL_POPS_LIST, ["ex3_functional_mlp_layers"]),
+    # Blank.
+    ("ex3_functional_mlp",
+     "def build_mlp_functional(n_inputs, units, hidden_activation='relu', output_activation='sigmoid'):\n    ...\n",
+     ["ex3_functional_mlp_layers"]),
     # Add() instead of Concatenate(): fails when the branches have different sizes.
     ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.Add()([a, b])"),
      ["ex4_two_branch_structure", "ex4_two_branch_behaviour"]),
@@ -309,6 +356,17 @@ WRONG = [
     # Branch A without its ReLU: the same parameter count, shapes and outputs in (0, 1).
     ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.Concatenate()([a, b])").replace(
         'Dense(units_a, activation="relu")', "Dense(units_a)"), ["ex4_two_branch_structure"]),
+    # The examples' input sizes typed in: right for the visible examples only.
+    ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.Concatenate()([a, b])").replace(
+        "keras.Input(shape=(n_a,))", "keras.Input(shape=(4,))").replace("keras.Input(shape=(n_b,))", "keras.Input(shape=(3,))"),
+     ["ex4_two_branch_structure", "ex4_two_branch_behaviour"]),
+    # Blank.
+    ("ex4_two_branch", "def build_two_branch_model(n_a, n_b, units_a, units_b, n_outputs):\n    ...\n",
+     ["ex4_two_branch_structure", "ex4_two_branch_behaviour"]),
+    # One unit per starting value: 4 different units.
+    ("ex5p_predict_zeros", "predicted_distinct_units = 4\n", ["ex5p_predict_zeros_check"]),
+    # Blank prediction.
+    ("ex5p_predict_zeros", "predicted_distinct_units = None\n...\n", ["ex5p_predict_zeros_check"]),
     # Fills the kernels but leaves the biases.
     ("ex5_weights", fill_and_forward(
         fill="model.set_weights([np.full_like(w, value) if w.ndim == 2 else w for w in model.get_weights()])"),
@@ -319,10 +377,18 @@ WRONG = [
      ["ex5_dense_forward"]),
     # Kernel used the wrong way round.
     ("ex5_weights", fill_and_forward(forward="a = 1 / (1 + np.exp(-(a @ W.T + b)))"), ["ex5_dense_forward"]),
+    # fill_weights left blank, dense_forward done.
+    ("ex5_weights", FILL_AND_FORWARD.replace("    {fill}\n    return model", "    ...").format(forward=FORWARD_RIGHT),
+     ["ex5_fill_weights"]),
+    # Both left blank.
+    ("ex5_weights", "def fill_weights(model, value):\n    ...\n\n\ndef dense_forward(weights, x):\n    ...\n",
+     ["ex5_fill_weights", "ex5_dense_forward"]),
     # Mean squared error instead of binary cross-entropy (it still learns the blobs).
     ("ex6_blobs", blobs(loss='"mse"'), ["ex6_blobs_loss"]),
     # No validation data: the history has no val_ curves.
     ("ex6_blobs", blobs(validation=""), ["ex6_blobs_history"]),
+    # Validated on the test points: the test set then guides the choices.
+    ("ex6_blobs", blobs(validation="validation_data=(Xb_test, yb_test), "), ["ex6_blobs_history"]),
     # Trained on the training and the validation points (25 updates per epoch): it still reaches both targets.
     ("ex6_blobs", blobs().replace("fit(Xb_train, yb_train,", "fit(np.concatenate([Xb_train, Xb_val]), "
                                   "np.concatenate([yb_train, yb_val]),"), ["ex6_blobs_history"]),
@@ -331,322 +397,19 @@ WRONG = [
                             "other.compile(optimizer='sgd', loss='binary_crossentropy', metrics=['accuracy'])\n"
                             "blobs_history = other.fit(Xb_train, yb_train, epochs=2, validation_data=(Xb_val, yb_val), "
                             "verbose=0)\n", ["ex6_blobs_history"]),
+    # A History made by hand for a model that fit never trained.
+    ("ex6_blobs", BLOBS_FORGED_HISTORY, ["ex6_blobs_history"]),
+    # blobs_model's own history, with better validation accuracies typed in.
+    ("ex6_blobs", blobs() + "blobs_history.history['val_accuracy'] = "
+                            "[min(1.0, value + 0.05) for value in blobs_history.history['val_accuracy']]\n",
+     ["ex6_blobs_history"]),
+    # 50 epochs over two calls to fit, the second history kept.
+    ("ex6_blobs", BLOBS_TWO_FITS, ["ex6_blobs_history"]),
+    # 40 epochs in one call: more than the 30 allowed.
+    ("ex6_blobs", blobs().replace("epochs=20", "epochs=40"), ["ex6_blobs_history"]),
     # A linear hidden layer (still fine for two blobs, but not what was asked).
     ("ex6_blobs", blobs(hidden="None"), ["ex6_blobs_layers"]),
-    # Hidden layers without an activation: a linear model cannot draw a ring.
-    ("ex10_circles", CIRCLES.format(activation="", compile=CIRCLES_COMPILE),
-     ["ex10_circles_layers", "ex10_circles_accuracy"]),
-    # Never compiled: fit fails, so there is no trained large_model.
-    ("ex10_circles", CIRCLES.format(activation=', activation="relu"', compile="pass"),
-     ["ex10_circles_layers", "ex10_circles_accuracy"]),
-    # The initializer is ignored.
-    ("ex11_experiment", experiment_wrong(init=""), ["ex11_experiment_options"]),
-    # The initializer also given to the output layer.
-    ("ex11_experiment", EXPERIMENT_LIST.replace('Dense(1, activation="sigmoid")',
-                                                'Dense(1, activation="sigmoid", kernel_initializer=initializer)'),
-     ["ex11_experiment_options"]),
-    # One Dropout after all hidden layers instead of one per hidden layer.
-    ("ex11_experiment", experiment_wrong(inner="pass", outer=DROPOUT_ONCE), ["ex11_experiment_options"]),
+    # Blank: the release as it is.
+    ("ex6_blobs", "keras.utils.set_random_seed(1)\nblobs_model = blobs_history = None\n...\n",
+     ["ex6_blobs_layers", "ex6_blobs_loss", "ex6_blobs_history", "ex6_blobs_accuracy"]),
 ]
-
-# ------------------------------------------------------------------------------------------ fixes in sections 1-6, 11
-FILL_BLANK = FILL_AND_FORWARD.replace("    {fill}\n    return model", "    ...").format(forward=FORWARD_RIGHT)
-
-EXPERIMENT_FUNCTIONAL = '''
-def build_experiment_model(activation="relu", initializer="glorot_uniform", dropout=0.0, batch_norm=False,
-                           hidden_units=(16, 16)):
-    inputs = keras.Input(shape=(2,))
-    x = inputs
-    for size in hidden_units:
-        x = keras.layers.Dense(size, activation=activation, kernel_initializer=initializer)(x)
-        if batch_norm:
-            x = keras.layers.BatchNormalization()(x)
-        if dropout > 0:
-            x = keras.layers.Dropout(dropout)(x)
-    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
-    return model
-'''
-
-RIGHT += [
-    # A Functional model: its first layer is the InputLayer, which the tests must skip.
-    ("ex11_experiment", EXPERIMENT_FUNCTIONAL),
-]
-
-WRONG += [
-    # Blank: the release as it is; every test says to replace the `...` (none fails with a TypeError first).
-    ("ex1_build_mlp", "def build_mlp(n_inputs, units, hidden_activation='relu', output_activation='sigmoid'):\n    ...\n",
-     ["ex1_mlp_input", "ex1_mlp_layers", "ex1_mlp_empty"]),
-    ("ex4_two_branch", "def build_two_branch_model(n_a, n_b, units_a, units_b, n_outputs):\n    ...\n",
-     ["ex4_two_branch_structure", "ex4_two_branch_behaviour"]),
-    ("ex5_weights", FILL_BLANK, ["ex5_fill_weights"]),
-    # Validated on the test points: the test set then guides the choices.
-    ("ex6_blobs", blobs(validation="validation_data=(Xb_test, yb_test), "), ["ex6_blobs_history"]),
-]
-
-# ---------------------------------------------------------------------------------------------------- section 7
-BCE_TRUE_CLASS = '''
-def binary_cross_entropy(y_true, p):
-    p_true = np.where(np.asarray(y_true) == 1, p, 1 - np.asarray(p))
-    return float(np.mean(-np.log(p_true)))
-'''
-
-BCE_LOOP = '''
-import math
-
-def binary_cross_entropy(y_true, p):
-    total = 0.0
-    for label, prob in zip(y_true, p):
-        total += -math.log(prob) if label == 1 else -math.log(1 - prob)
-    return total / len(y_true)
-'''
-
-BCE_WRONG = '''
-def binary_cross_entropy(y_true, p):
-    y_true, p = np.asarray(y_true, dtype=float), np.asarray(p, dtype=float)
-    losses = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
-    {result}
-'''
-
-REGRESSION = '''
-def build_regression_model(n_features):
-    model = keras.Sequential([keras.Input(shape=(n_features,)), keras.layers.Dense(16, activation="relu"),
-                              keras.layers.Dense(1{output})])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss={loss}, metrics={metrics})
-    return model
-'''
-
-
-def regression(output="", loss='"mse"', metrics='["mae"]'):
-    return REGRESSION.format(output=output, loss=loss, metrics=metrics)
-
-
-REGRESSION_FUNCTIONAL = '''
-def build_regression_model(n_features):
-    inputs = keras.Input(shape=(n_features,))
-    hidden = keras.layers.Dense(16, activation="relu")(inputs)
-    outputs = keras.layers.Dense(1, activation="linear")(hidden)
-    model = keras.Model(inputs=inputs, outputs=outputs)
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.MeanSquaredError(),
-                  metrics=[keras.metrics.MeanAbsoluteError()])
-    return model
-'''
-
-RIGHT += [
-    ("ex7_cross_entropy", BCE_TRUE_CLASS),
-    ("ex7_cross_entropy", BCE_LOOP),
-    ("ex7_regression", REGRESSION_FUNCTIONAL),
-    # The metric's long name.
-    ("ex7_regression", regression(metrics='["mean_absolute_error"]')),
-]
-
-WRONG += [
-    # The sum over samples instead of the mean.
-    ("ex7_cross_entropy", BCE_WRONG.format(result="return float(losses.sum())"), ["ex7_bce_values"]),
-    # Only the class-1 term: samples of class 0 cost nothing.
-    ("ex7_cross_entropy", BCE_WRONG.format(result="return float(np.mean(-y_true * np.log(p)))"), ["ex7_bce_values"]),
-    # One loss per sample instead of their mean.
-    ("ex7_cross_entropy", BCE_WRONG.format(result="return losses"), ["ex7_bce_values"]),
-    # A sigmoid output copied from the classifiers: predictions stuck in (0, 1) for a target that is mostly outside.
-    # (Measured: it still beats 0.75 x the baseline, as the targets above the mean are the ones it can follow.)
-    ("ex7_regression", regression(output=', activation="sigmoid"'), ["ex7_regression_model"]),
-    # The mean absolute error as the loss (mse asked for).
-    ("ex7_regression", regression(loss='"mae"'), ["ex7_regression_model"]),
-    # Binary cross-entropy, the classifiers' loss, on a regression target.
-    ("ex7_regression", regression(loss='"binary_crossentropy"'),
-     ["ex7_regression_model", "ex7_regression_beats_baseline"]),
-    # No metrics: evaluate reports the loss only, not the mean absolute error asked for.
-    ("ex7_regression", regression(metrics="None"), ["ex7_regression_model"]),
-    # The mean squared error as the metric too: the same number as the loss, not the mean absolute error.
-    ("ex7_regression", regression(metrics='["mse"]'), ["ex7_regression_model"]),
-]
-
-# ---------------------------------------------------------------------------------------------------- section 8
-LOSS_CURVE = '''
-def loss_curve(optimizer_name, learning_rate, x, y, epochs, seed=0):
-    makers = {{"sgd": lambda: keras.optimizers.SGD(learning_rate={sgd_rate}),
-              "momentum": lambda: keras.optimizers.SGD(learning_rate={momentum_rate}, momentum={momentum}),
-              "adam": lambda: keras.optimizers.Adam(learning_rate={adam_rate})}}
-    if optimizer_name not in makers:
-        raise ValueError(f"unknown optimizer {{optimizer_name!r}}")
-    {seed_first}
-    inputs = keras.Input(shape=(x.shape[1],))
-    outputs = keras.layers.Dense(1)(keras.layers.Dense(16, activation="relu")(inputs))
-    model = keras.Model(inputs, outputs)
-    {seed_after}
-    model.compile(optimizer=makers[optimizer_name](), loss=keras.losses.MeanSquaredError())
-    history = model.fit(x, y, epochs=epochs, batch_size={batch}, verbose=0)
-    return {result}
-'''
-
-
-def loss_curve(sgd_rate="learning_rate", momentum_rate="learning_rate", momentum="0.9", adam_rate="learning_rate",
-               seed_first="keras.utils.set_random_seed(seed)", seed_after="", batch="len(x)",
-               result="np.asarray(history.history['loss'], dtype=float).tolist()"):
-    return LOSS_CURVE.format(sgd_rate=sgd_rate, momentum_rate=momentum_rate, momentum=momentum, adam_rate=adam_rate,
-                             seed_first=seed_first, seed_after=seed_after, batch=batch, result=result)
-
-
-RIGHT += [
-    ("ex8_loss_curve", loss_curve()),
-]
-
-WRONG += [
-    # "momentum" is plain SGD: momentum=0.
-    ("ex8_loss_curve", loss_curve(momentum="0.0"), ["ex8_optimizer_behaviour"]),
-    # The seed is set after the model is built: runs start from different weights, so neither the first losses
-    # nor the comparisons between runs agree.
-    ("ex8_loss_curve", loss_curve(seed_first="", seed_after="keras.utils.set_random_seed(seed)"),
-     ["ex8_loss_curve_values", "ex8_optimizer_behaviour"]),
-    # The learning rate is ignored: Keras' defaults (SGD 0.01, Adam 0.001).
-    ("ex8_loss_curve", loss_curve(sgd_rate="0.01", momentum_rate="0.01", adam_rate="0.001"), ["ex8_optimizer_behaviour"]),
-    # The whole history dict instead of the list of losses.
-    ("ex8_loss_curve", loss_curve(result="history.history"), ["ex8_loss_curve_values", "ex8_optimizer_behaviour"]),
-    # Mini-batches of 32 (Keras' default) instead of one full batch: the first epoch's loss then depends on the optimizer.
-    ("ex8_loss_curve", loss_curve(batch="32"), ["ex8_loss_curve_values"]),
-]
-
-# ---------------------------------------------------------------------------------------------------- section 9
-STANDARDISE = '''
-def standardise(x_train, x):
-    {body}
-
-
-def majority_baseline(y_train, y_eval):
-    {baseline}
-'''
-STANDARDISE_RIGHT = ("x_train = np.asarray(x_train, dtype=float)\n"
-                     "    mean, std = x_train.mean(axis=0), x_train.std(axis=0)\n"
-                     "    std[std == 0] = 1.0\n"
-                     "    return (np.asarray(x, dtype=float) - mean) / std")
-BASELINE_RIGHT = ("labels, counts = np.unique(y_train, return_counts=True)\n"
-                  "    return float(np.mean(np.asarray(y_eval) == labels[np.argmax(counts)]))")
-
-
-def standardise_variant(body=STANDARDISE_RIGHT, baseline=BASELINE_RIGHT):
-    return STANDARDISE.format(body=body, baseline=baseline)
-
-
-CANCER = '''
-keras.utils.set_random_seed(9)
-cancer_model = cancer_history = None
-cancer_model = keras.Sequential([keras.Input(shape=(30,)), keras.layers.Dense(16, activation="relu"),
-                                 keras.layers.Dense(1, activation="sigmoid")])
-cancer_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy", metrics={metrics})
-cancer_history = cancer_model.fit({train}, yk_train, epochs=30, batch_size=32, validation_data={validation}, verbose=0)
-'''
-
-
-def cancer(train="Xk_train_std", validation="(Xk_val_std, yk_val)", metrics='["accuracy"]'):
-    return CANCER.format(train=train, validation=validation, metrics=metrics)
-
-
-# Left blank, as the release shows it (with majority_baseline done): the given cell after "Your turn (2)" then
-# standardises with scikit-learn's StandardScaler, so the blank costs the standardise test only
-# (tests/classroom.py grades this one too).
-BLANK_STANDARDISE = '''
-def standardise(x_train, x):
-    """x scaled with the per-feature mean and standard deviation of x_train."""
-    ...
-
-
-def majority_baseline(y_train, y_eval):
-    """Accuracy on y_eval of always predicting the most common label of y_train."""
-    return float(np.mean(np.asarray(y_eval) == np.argmax(np.bincount(np.asarray(y_train, dtype=int)))))
-'''
-
-CANCER_FUNCTIONAL = '''
-keras.utils.set_random_seed(10)
-features = keras.Input(shape=(30,))
-hidden = keras.layers.Dropout(0.2)(keras.layers.Dense(32, activation="relu")(features))
-hidden = keras.layers.Dense(8, activation="relu")(hidden)
-cancer_model = keras.Model(features, keras.layers.Dense(1, activation="sigmoid")(hidden))
-cancer_model.compile(optimizer=keras.optimizers.Adam(0.005), loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
-cancer_history = cancer_model.fit(Xk_train_std, yk_train, epochs=40, batch_size=16, verbose=0,
-                                  validation_data=(Xk_val_std, yk_val),
-                                  callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", patience=5,
-                                                                           restore_best_weights=True)])
-'''
-
-RIGHT += [
-    ("ex9_standardise", standardise_variant()),
-    # scikit-learn's scaler does the same (and leaves constant features unscaled).
-    ("ex9_standardise", standardise_variant(
-        body="from sklearn.preprocessing import StandardScaler as Scaler\n"
-             "    return Scaler().fit(x_train).transform(np.asarray(x, dtype=float))")),
-    ("ex9_cancer_model", CANCER_FUNCTIONAL),
-    # Another spelling of the accuracy metric.
-    ("ex9_cancer_model", cancer(metrics='["acc"]')),
-]
-
-WRONG += [
-    # The statistics of x itself instead of the training set's.
-    ("ex9_standardise", standardise_variant(body="return (x - x.mean(axis=0)) / x.std(axis=0)"), ["ex9_standardise_values"]),
-    # No guard for a constant feature: division by 0.
-    ("ex9_standardise", standardise_variant(
-        body="return (np.asarray(x, dtype=float) - x_train.mean(axis=0)) / x_train.std(axis=0)"), ["ex9_standardise_values"]),
-    # The sample standard deviation (ddof=1), not numpy's default.
-    ("ex9_standardise", standardise_variant(
-        body="std = np.where(x_train.std(axis=0, ddof=1) == 0, 1.0, x_train.std(axis=0, ddof=1))\n"
-             "    return (np.asarray(x, dtype=float) - x_train.mean(axis=0)) / std"), ["ex9_standardise_values"]),
-    # The majority of y_eval instead of y_train.
-    ("ex9_standardise", standardise_variant(
-        baseline="return float(np.mean(np.asarray(y_eval) == np.argmax(np.bincount(y_eval))))"), ["ex9_baseline"]),
-    # Counter.most_common breaks ties by first appearance, not by the smaller label.
-    ("ex9_standardise", standardise_variant(
-        baseline="from collections import Counter\n"
-                 "    majority = Counter(list(y_train)).most_common(1)[0][0]\n"
-                 "    return float(np.mean(np.asarray(y_eval) == majority))"), ["ex9_baseline"]),
-    # Left blank: only its own test fails (see BLANK_STANDARDISE).
-    ("ex9_standardise", BLANK_STANDARDISE, ["ex9_standardise_values"]),
-    # In place: the caller's arrays change. The try-it cell's standardise(Xk_train, Xk_train) scales Xk_train itself,
-    # and Xk_val and Xk_test then barely change (Xk_train's new statistics are 0 and 1): the model trains on scaled
-    # features and validates on unscaled ones. Its history is still its own and its accuracy is measured on the
-    # checker's copies, so only the standardise test fails. (Last of this cell's variants: it changes Xk_train for
-    # good, and the data cell is not re-run.)
-    ("ex9_standardise", standardise_variant(
-        body="mean, std = x_train.mean(axis=0), x_train.std(axis=0)\n"
-             "    std[std == 0] = 1.0\n"
-             "    x -= mean\n"
-             "    x /= std\n"
-             "    return x"), ["ex9_standardise_values"]),
-    # Validated on the test set.
-    ("ex9_cancer_model", cancer(validation="(Xk_test_std, yk_test)"), ["ex9_cancer_setup"]),
-    # Trained on the raw features, validated on standardised ones.
-    ("ex9_cancer_model", cancer(train="Xk_train"), ["ex9_cancer_accuracy"]),
-    # Trained on the training and the validation set (15 updates per epoch): it still reaches both targets.
-    ("ex9_cancer_model", cancer().replace("fit(Xk_train_std, yk_train,", "fit(np.concatenate([Xk_train_std, Xk_val_std]), "
-                                          "np.concatenate([yk_train, yk_val]),"), ["ex9_cancer_setup"]),
-    # No metrics: evaluate reports the loss only (the accuracy test measures the accuracy itself, so it passes).
-    ("ex9_cancer_model", cancer(metrics="None"), ["ex9_cancer_setup"]),
-]
-
-# ---------------------------------------------------------------------------------------------------- sections 10, 11
-WRONG += [
-    # Another learning rate than the 0.01 asked for (it still learns the circles).
-    ("ex10_circles", CIRCLES.format(activation=', activation="relu"', compile=CIRCLES_COMPILE.replace("0.01", "0.02")),
-     ["ex10_circles_layers"]),
-    # optimizer="adam": Keras' default learning rate (0.001), not the 0.01 asked for.
-    ("ex11_experiment", EXPERIMENT_LIST.replace("keras.optimizers.Adam(learning_rate=0.01)", '"adam"'),
-     ["ex11_experiment_default"]),
-    # Compiled without metrics: evaluate reports the loss only. (The training cell measures the accuracy itself.)
-    ("ex10_circles", CIRCLES.format(activation=', activation="relu"',
-                                    compile=CIRCLES_COMPILE.replace(', metrics=["accuracy"]', "")),
-     ["ex10_circles_layers"]),
-    ("ex11_experiment", EXPERIMENT_LIST.replace(',\n                  metrics=["accuracy"])', ")"),
-     ["ex11_experiment_default"]),
-    # The mean squared error as the loss of a classifier.
-    ("ex11_experiment", EXPERIMENT_LIST.replace('loss="binary_crossentropy"', 'loss="mse"'), ["ex11_experiment_default"]),
-]
-
-RIGHT += [
-    # Other spellings of the accuracy metric.
-    ("ex10_circles", CIRCLES.format(activation=', activation="relu"',
-                                    compile=CIRCLES_COMPILE.replace('["accuracy"]', "[keras.metrics.BinaryAccuracy()]"))),
-    ("ex11_experiment", EXPERIMENT_LIST.replace('["accuracy"]', '["acc"]')),
-]
-
-# Sections 7-11 moved to 05_training (issue 20): this notebook keeps sections 1-6.
-_HERE = ("ex1_", "ex2_", "ex3_", "ex4_", "ex5_", "ex6_")
-RIGHT = [answer for answer in RIGHT if answer[0].startswith(_HERE)]
-WRONG = [answer for answer in WRONG if answer[0].startswith(_HERE)]

@@ -1,388 +1,32 @@
-"""Other answers to 04_keras_apis: right ones written differently, and plausible wrong ones.
+"""Other answers to 05_training (sections 1-5): right ones written differently, and plausible wrong ones.
 
-Thresholds (scripts/measure_04_keras_apis.py, seeds 0-9, the notebook's data, settings and splits: 64 % training,
+Thresholds (scripts/measure_05_training.py, seeds 0-9, the notebook's data, settings and splits: 64 % training,
 16 % validation, 20 % test; min-max (mean)):
-- ex6_blobs_accuracy >= 0.88 on the validation and the test points: Dense(10, relu) -> Dense(1, sigmoid),
-  Adam(0.01), 20 epochs of 32: validation 0.906-0.919 (0.915), test 0.905-0.915 (0.913).
 - ex7_regression_beats_baseline, MSE <= 0.75 x the baseline's (predicting the training mean) on the validation and
   the test patients: Dense(16, relu) -> Dense(1), Adam(0.01), 60 epochs of 32, standardised features and target:
   MSE / baseline 0.569-0.632 (0.593) on validation, 0.469-0.602 (0.538) on test.
 - ex8_optimizer_behaviour, the same network trained full-batch for 40 epochs on the diabetes training set (the
-  test uses seed 0): final loss SGD(0.01) / Adam(0.01) >= 1.2: measured 1.34-1.95 (1.52; seed 0: 1.34);
-  SGD / SGD with momentum 0.9 >= 1.1: 1.24-1.87 (seed 0: 1.30); SGD(0.001) / SGD(0.01) >= 1.15: 1.26-2.51 (seed 0:
-  2.19); SGD(3.0) ends in nan for every seed. Final losses: SGD 0.534-0.850, momentum 0.431-0.466, Adam
-  0.389-0.465, SGD(0.1) 0.423-0.455, SGD(0.001) 0.741-1.947.
+  visible part uses seed 0, the hidden part a seed from 1-9 drawn when grading): final loss SGD(0.01) / Adam(0.01)
+  >= 1.2: measured 1.34-1.95 (1.52; seed 0: 1.34); SGD / SGD with momentum 0.9 >= 1.1: 1.24-1.87 (seed 0: 1.30);
+  SGD(0.001) / SGD(0.01) >= 1.15: 1.26-2.51 (seed 0: 2.19); SGD(3.0) ends in nan for every seed. Final losses:
+  SGD 0.534-0.850, momentum 0.431-0.466, Adam 0.389-0.465, SGD(0.1) 0.423-0.455, SGD(0.001) 0.741-1.947.
 - ex9_cancer_accuracy >= 0.93 on the standardised validation set and >= 0.92 on the test set: Dense(16, relu) ->
   Dense(1, sigmoid), Adam(0.01), 30 epochs of 32: validation 0.956-0.978 (0.970), test 0.965-0.991 (0.980). The
   same network on raw features: validation 0.857-0.956, test 0.798-0.974. Majority baseline 0.626 / 0.632.
 - ex10_circles_accuracy >= 0.75 on the validation and the test points: hidden layers [20, 10], Adam(0.01), 20 epochs
   of 32: validation 0.769-0.806 (0.791), test 0.780-0.790 (0.785). For the table (validation): [10] 0.775-0.812;
   [2] 0.456-0.762; no hidden layer 0.394-0.425.
+- ex7_logits_model, ex9_cancer_setup (one fit of at most 50 epochs, the optimizer's update count, the sets
+  standardised with the training statistics), ex11_experiment_options (biases left at zeros) and the three
+  prediction cells (ex7_integer_loss, ex8_crawling_rate, ex11_stuck_guess) have no measured threshold: they check
+  structure, exact values or a fixed answer.
+
+One blank costs one section: every exercise here has a blank variant (WRONG, `...`) that loses only its own
+section's cells; later sections build their own data (section 3's given cell falls back to StandardScaler).
 """
 
-MLP_FUNCTIONAL = '''
-def build_mlp(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
-    if not units:
-        raise ValueError("need at least one layer")
-    inputs = keras.Input(shape=(n_inputs,))
-    x = inputs
-    for i, size in enumerate(units):
-        x = keras.layers.Dense(size, activation=output_activation if i == len(units) - 1 else hidden_activation)(x)
-    return keras.Model(inputs, x)
-'''
-
-MLP_LIST = '''
-def build_mlp(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
-    if len(units) < 1:
-        raise ValueError("units must not be empty")
-    hidden = [keras.layers.Dense(u, activation=hidden_activation) for u in units[:-1]]
-    return keras.Sequential([keras.Input((n_inputs,)), *hidden,
-                             keras.layers.Dense(units[-1], activation=output_activation)])
-'''
-
-MLP_WRONG = '''
-def build_mlp(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
-    if len(units) == 0:
-        raise ValueError("units is empty")
-    model = keras.Sequential()
-    {start}
-    for size in units[:-1]:
-        model.add(keras.layers.Dense(size, activation=hidden_activation))
-    model.add(keras.layers.Dense(units[-1], activation={last}))
-    return model
-'''
-
-MLP_NO_CHECK = '''
-def build_mlp(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
-    model = keras.Sequential([keras.Input(shape=(n_inputs,))])
-    for size in units[:-1]:
-        model.add(keras.layers.Dense(size, activation=hidden_activation))
-    model.add(keras.layers.Dense(units[-1], activation=output_activation))
-    return model
-'''
-
-PARAM_COUNTS_LOOP = '''
-def param_counts(sizes, batch_norm=False):
-    trainable = non_trainable = 0
-    for k in range(1, len(sizes)):
-        trainable += sizes[k - 1] * sizes[k] + sizes[k]
-        if batch_norm and k < len(sizes) - 1:
-            trainable += 2 * sizes[k]       # gamma and beta
-            non_trainable += 2 * sizes[k]   # moving mean and variance
-    return (trainable, non_trainable)
-'''
-
-PARAM_COUNTS_NUMPY = '''
-def param_counts(sizes, batch_norm=False):
-    s = np.array(sizes)
-    dense = int(np.sum((s[:-1] + 1) * s[1:]))
-    bn = int(2 * s[1:-1].sum()) if batch_norm else 0
-    return dense + bn, bn
-'''
-
-PARAM_COUNTS_WRONG = '''
-def param_counts(sizes, batch_norm=False):
-    dense = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
-    hidden = {hidden}
-    {bn}
-'''
-
-
-def param_counts_wrong(hidden="sum(sizes[1:-1]) if batch_norm else 0", bn="return dense + 2 * hidden, 2 * hidden"):
-    return PARAM_COUNTS_WRONG.format(hidden=hidden, bn=bn)
-
-
-PARAM_COUNTS_POP = '''
-def param_counts(sizes, batch_norm=False):
-    previous = sizes.pop(0)
-    trainable = non_trainable = 0
-    for k, units in enumerate(sizes):
-        trainable += (previous + 1) * units
-        if batch_norm and k < len(sizes) - 1:
-            trainable, non_trainable = trainable + 2 * units, non_trainable + 2 * units
-        previous = units
-    return trainable, non_trainable
-'''
-
-FUNCTIONAL_LAYERS_FIRST = '''
-def build_mlp_functional(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
-    activations = [hidden_activation] * (len(units) - 1) + [output_activation]
-    layers = [keras.layers.Dense(u, activation=a) for u, a in zip(units, activations)]
-    inputs = keras.Input(shape=(n_inputs,))
-    outputs = inputs
-    for layer in layers:
-        outputs = layer(outputs)
-    return keras.Model(inputs=inputs, outputs=outputs)
-'''
-
-FUNCTIONAL_NOT_CHAINED = '''
-def build_mlp_functional(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
-    inputs = keras.Input(shape=(n_inputs,))
-    for k, size in enumerate(units):
-        activation = output_activation if k == len(units) - 1 else hidden_activation
-        x = keras.layers.Dense(size, activation=activation)(inputs)
-    return keras.Model(inputs=inputs, outputs=x)
-'''
-
-FUNCTIONAL_IS_SEQUENTIAL = '''
-def build_mlp_functional(n_inputs, units, hidden_activation="relu", output_activation="sigmoid"):
-    return build_mlp(n_inputs, units, hidden_activation, output_activation)
-'''
-
-TWO_BRANCH = '''
-def build_two_branch_model(n_a, n_b, units_a, units_b, n_outputs):
-    input_a = keras.Input(shape=(n_a,))
-    input_b = keras.Input(shape=(n_b,))
-    a = keras.layers.Dense(units_a, activation="relu")(input_a)
-    b = keras.layers.Dense(units_b, activation="relu")(input_b)
-    {join}
-    outputs = keras.layers.Dense(n_outputs, activation="sigmoid")(joined)
-    return keras.Model(inputs=[input_a, input_b], outputs=outputs)
-'''
-
-FILL_AND_FORWARD = '''
-def fill_weights(model, value):
-    {fill}
-    return model
-
-
-def dense_forward(weights, x):
-    a = np.asarray(x, dtype=float)
-    n_layers = len(weights) // 2
-    for i in range(n_layers):
-        W, b = weights[2 * i], weights[2 * i + 1]
-        {forward}
-    return a
-'''
-FILL_RIGHT = "model.set_weights([np.full(w.shape, value) for w in model.get_weights()])"
-FORWARD_RIGHT = "a = 0.5 * (1.0 + np.tanh(0.5 * (a @ W + b)))"
-
-
-def fill_and_forward(fill=FILL_RIGHT, forward=FORWARD_RIGHT):
-    return FILL_AND_FORWARD.format(fill=fill, forward=forward)
-
-
-BLOBS = '''
-keras.utils.set_random_seed(1)
-blobs_model = blobs_history = None
-blobs_model = keras.Sequential([
-    keras.Input(shape=(2,)),
-    keras.layers.Dense(10, activation={hidden}),
-    keras.layers.Dense(1, activation="sigmoid"),
-])
-blobs_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss={loss}, metrics=["accuracy"])
-blobs_history = blobs_model.fit(Xb_train, yb_train, epochs=20, batch_size=32, {validation}verbose=0)
-'''
-
-
-def blobs(hidden='"relu"', loss='"binary_crossentropy"', validation="validation_data=(Xb_val, yb_val), "):
-    return BLOBS.format(hidden=hidden, loss=loss, validation=validation)
-
-
-BLOBS_FUNCTIONAL_SGD = '''
-keras.utils.set_random_seed(1)
-points = keras.Input(shape=(2,))
-hidden = keras.layers.Dense(10, activation="relu")(points)
-blobs_model = keras.Model(points, keras.layers.Dense(1, activation="sigmoid")(hidden))
-blobs_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
-                    loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
-blobs_history = blobs_model.fit(Xb_train, yb_train, epochs=30, batch_size=32,
-                                validation_data=(Xb_val, yb_val), verbose=0)
-'''
-
-CIRCLES = '''
-def build_circles_model(hidden_units):
-    model = keras.Sequential([keras.Input(shape=(2,))])
-    for size in hidden_units:
-        model.add(keras.layers.Dense(size{activation}))
-    model.add(keras.layers.Dense(1, activation="sigmoid"))
-    {compile}
-    return model
-'''
-CIRCLES_COMPILE = ('model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy", '
-                   'metrics=["accuracy"])')
-
-CIRCLES_FUNCTIONAL = '''
-def build_circles_model(hidden_units):
-    inputs = keras.Input(shape=(2,))
-    x = inputs
-    for size in hidden_units:
-        x = keras.layers.Dense(size, activation="relu")(x)
-    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.BinaryCrossentropy(),
-                  metrics=["accuracy"])
-    return model
-'''
-
-EXPERIMENT_LIST = '''
-def build_experiment_model(activation="relu", initializer="glorot_uniform", dropout=0.0, batch_norm=False,
-                           hidden_units=(16, 16)):
-    layers = [keras.Input(shape=(2,))]
-    for size in hidden_units:
-        layers.append(keras.layers.Dense(size, activation=activation, kernel_initializer=initializer))
-        layers += [keras.layers.BatchNormalization()] if batch_norm else []
-        layers += [keras.layers.Dropout(rate=dropout)] if dropout else []
-    layers.append(keras.layers.Dense(1, activation="sigmoid"))
-    model = keras.Sequential(layers)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    return model
-'''
-
-EXPERIMENT_WRONG = '''
-def build_experiment_model(activation="relu", initializer="glorot_uniform", dropout=0.0, batch_norm=False,
-                           hidden_units=(16, 16)):
-    model = keras.Sequential([keras.Input(shape=(2,))])
-    for size in hidden_units:
-        model.add(keras.layers.Dense(size, activation=activation{init}))
-        if batch_norm:
-            model.add(keras.layers.BatchNormalization())
-        {inner_dropout}
-    {outer_dropout}
-    model.add(keras.layers.Dense(1, activation="sigmoid"))
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    return model
-'''
-DROPOUT_IN_LOOP = "if dropout > 0:\n            model.add(keras.layers.Dropout(dropout))"
-DROPOUT_ONCE = "if dropout > 0:\n        model.add(keras.layers.Dropout(dropout))"
-
-
-def experiment_wrong(init=", kernel_initializer=initializer", inner=DROPOUT_IN_LOOP, outer="pass"):
-    return EXPERIMENT_WRONG.format(init=init, inner_dropout=inner, outer_dropout=outer)
-
-
-RIGHT = [
-    ("ex1_build_mlp", MLP_FUNCTIONAL),
-    ("ex1_build_mlp", MLP_LIST),
-    ("ex2_param_counts", PARAM_COUNTS_LOOP),
-    ("ex2_param_counts", PARAM_COUNTS_NUMPY),
-    ("ex3_functional_mlp", FUNCTIONAL_LAYERS_FIRST),
-    ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.concatenate([a, b])")),
-    ("ex5_weights", fill_and_forward()),
-    ("ex5_weights", fill_and_forward(
-        fill="for layer in model.layers:\n"
-             "        layer.set_weights([value * np.ones_like(w) for w in layer.get_weights()])")),
-    ("ex6_blobs", BLOBS_FUNCTIONAL_SGD),
-    # Stops early and goes back to the best epoch's weights: the history still holds that epoch's accuracy.
-    ("ex6_blobs", blobs(validation="validation_data=(Xb_val, yb_val), callbacks=[keras.callbacks.EarlyStopping("
-                                   "monitor='val_accuracy', patience=3, restore_best_weights=True)], ")),
-    ("ex10_circles", CIRCLES_FUNCTIONAL),
-    ("ex11_experiment", EXPERIMENT_LIST),
-]
-
-WRONG = [
-    # No keras.Input: the model has no weights until it sees data.
-    ("ex1_build_mlp", MLP_WRONG.format(start="pass", last="output_activation"), ["ex1_mlp_input", "ex1_mlp_layers"]),
-    # The output layer gets the hidden activation.
-    ("ex1_build_mlp", MLP_WRONG.format(start="model.add(keras.Input(shape=(n_inputs,)))", last="hidden_activation"),
-     ["ex1_mlp_layers"]),
-    # No check for an empty list: units[-1] raises IndexError, not ValueError.
-    ("ex1_build_mlp", MLP_NO_CHECK, ["ex1_mlp_empty"]),
-    # Batch normalisation counted as 4 * units trainable parameters: its running mean and variance are not trained.
-    ("ex2_param_counts", param_counts_wrong(bn="return dense + 4 * hidden, 0"), ["ex2_counts_examples", "ex2_counts_keras"]),
-    # A BatchNormalization after the output layer too.
-    ("ex2_param_counts", param_counts_wrong(hidden="sum(sizes[1:]) if batch_norm else 0"),
-     ["ex2_counts_examples", "ex2_counts_keras"]),
-    # A list where the spec asks for a tuple.
-    ("ex2_param_counts", param_counts_wrong(bn="return [dense + 2 * hidden, 2 * hidden]"),
-     ["ex2_counts_examples", "ex2_counts_keras"]),
-    # Floats where the spec asks for two ints (the numbers themselves are right).
-    ("ex2_param_counts", param_counts_wrong(bn="return float(dense + 2 * hidden), float(2 * hidden)"),
-     ["ex2_counts_examples"]),
-    # Takes the inputs off the caller's list with pop(0): the counts are right, but sizes has changed.
-    ("ex2_param_counts", PARAM_COUNTS_POP, ["ex2_counts_keras"]),
-    # Blank: the release as it is (returns None); the tests say to replace the `...`.
-    ("ex2_param_counts", "def param_counts(sizes, batch_norm=False):\n    ...\n", ["ex2_counts_examples", "ex2_counts_keras"]),
-    # Every layer is called on the input instead of on the previous layer's output.
-    ("ex3_functional_mlp", FUNCTIONAL_NOT_CHAINED, ["ex3_functional_mlp_layers"]),
-    # A Sequential model where the Functional API was asked for.
-    ("ex3_functional_mlp", FUNCTIONAL_IS_SEQUENTIAL, ["ex3_functional_mlp_layers"]),
-    # Add() instead of Concatenate(): fails when the branches have different sizes.
-    ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.Add()([a, b])"),
-     ["ex4_two_branch_structure", "ex4_two_branch_behaviour"]),
-    # Joins the raw inputs: the branch layers are never used.
-    ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.Concatenate()([input_a, input_b])"),
-     ["ex4_two_branch_structure"]),
-    # Only branch A reaches the output.
-    ("ex4_two_branch", TWO_BRANCH.format(join="joined = a"), ["ex4_two_branch_structure", "ex4_two_branch_behaviour"]),
-    # Branch A without its ReLU: the same parameter count, shapes and outputs in (0, 1).
-    ("ex4_two_branch", TWO_BRANCH.format(join="joined = keras.layers.Concatenate()([a, b])").replace(
-        'Dense(units_a, activation="relu")', "Dense(units_a)"), ["ex4_two_branch_structure"]),
-    # Fills the kernels but leaves the biases.
-    ("ex5_weights", fill_and_forward(
-        fill="model.set_weights([np.full_like(w, value) if w.ndim == 2 else w for w in model.get_weights()])"),
-     ["ex5_fill_weights"]),
-    # Sigmoid only at the end: the hidden layers stay linear.
-    ("ex5_weights", fill_and_forward(
-        forward="a = a @ W + b\n        a = 1 / (1 + np.exp(-a)) if i == n_layers - 1 else a"),
-     ["ex5_dense_forward"]),
-    # Kernel used the wrong way round.
-    ("ex5_weights", fill_and_forward(forward="a = 1 / (1 + np.exp(-(a @ W.T + b)))"), ["ex5_dense_forward"]),
-    # Mean squared error instead of binary cross-entropy (it still learns the blobs).
-    ("ex6_blobs", blobs(loss='"mse"'), ["ex6_blobs_loss"]),
-    # No validation data: the history has no val_ curves.
-    ("ex6_blobs", blobs(validation=""), ["ex6_blobs_history"]),
-    # Trained on the training and the validation points (25 updates per epoch): it still reaches both targets.
-    ("ex6_blobs", blobs().replace("fit(Xb_train, yb_train,", "fit(np.concatenate([Xb_train, Xb_val]), "
-                                  "np.concatenate([yb_train, yb_val]),"), ["ex6_blobs_history"]),
-    # A history that is not blobs_model's: a second model trained for the curves, and its history kept.
-    ("ex6_blobs", blobs() + "other = keras.models.clone_model(blobs_model)\n"
-                            "other.compile(optimizer='sgd', loss='binary_crossentropy', metrics=['accuracy'])\n"
-                            "blobs_history = other.fit(Xb_train, yb_train, epochs=2, validation_data=(Xb_val, yb_val), "
-                            "verbose=0)\n", ["ex6_blobs_history"]),
-    # A linear hidden layer (still fine for two blobs, but not what was asked).
-    ("ex6_blobs", blobs(hidden="None"), ["ex6_blobs_layers"]),
-    # Hidden layers without an activation: a linear model cannot draw a ring.
-    ("ex10_circles", CIRCLES.format(activation="", compile=CIRCLES_COMPILE),
-     ["ex10_circles_layers", "ex10_circles_accuracy"]),
-    # Never compiled: fit fails, so there is no trained large_model.
-    ("ex10_circles", CIRCLES.format(activation=', activation="relu"', compile="pass"),
-     ["ex10_circles_layers", "ex10_circles_accuracy"]),
-    # The initializer is ignored.
-    ("ex11_experiment", experiment_wrong(init=""), ["ex11_experiment_options"]),
-    # The initializer also given to the output layer.
-    ("ex11_experiment", EXPERIMENT_LIST.replace('Dense(1, activation="sigmoid")',
-                                                'Dense(1, activation="sigmoid", kernel_initializer=initializer)'),
-     ["ex11_experiment_options"]),
-    # One Dropout after all hidden layers instead of one per hidden layer.
-    ("ex11_experiment", experiment_wrong(inner="pass", outer=DROPOUT_ONCE), ["ex11_experiment_options"]),
-]
-
-# ------------------------------------------------------------------------------------------ fixes in sections 1-6, 11
-FILL_BLANK = FILL_AND_FORWARD.replace("    {fill}\n    return model", "    ...").format(forward=FORWARD_RIGHT)
-
-EXPERIMENT_FUNCTIONAL = '''
-def build_experiment_model(activation="relu", initializer="glorot_uniform", dropout=0.0, batch_norm=False,
-                           hidden_units=(16, 16)):
-    inputs = keras.Input(shape=(2,))
-    x = inputs
-    for size in hidden_units:
-        x = keras.layers.Dense(size, activation=activation, kernel_initializer=initializer)(x)
-        if batch_norm:
-            x = keras.layers.BatchNormalization()(x)
-        if dropout > 0:
-            x = keras.layers.Dropout(dropout)(x)
-    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
-    return model
-'''
-
-RIGHT += [
-    # A Functional model: its first layer is the InputLayer, which the tests must skip.
-    ("ex11_experiment", EXPERIMENT_FUNCTIONAL),
-]
-
-WRONG += [
-    # Blank: the release as it is; every test says to replace the `...` (none fails with a TypeError first).
-    ("ex1_build_mlp", "def build_mlp(n_inputs, units, hidden_activation='relu', output_activation='sigmoid'):\n    ...\n",
-     ["ex1_mlp_input", "ex1_mlp_layers", "ex1_mlp_empty"]),
-    ("ex4_two_branch", "def build_two_branch_model(n_a, n_b, units_a, units_b, n_outputs):\n    ...\n",
-     ["ex4_two_branch_structure", "ex4_two_branch_behaviour"]),
-    ("ex5_weights", FILL_BLANK, ["ex5_fill_weights"]),
-    # Validated on the test points: the test set then guides the choices.
-    ("ex6_blobs", blobs(validation="validation_data=(Xb_test, yb_test), "), ["ex6_blobs_history"]),
-]
+RIGHT = []
+WRONG = []
 
 # ---------------------------------------------------------------------------------------------------- section 7
 BCE_TRUE_CLASS = '''
@@ -461,6 +105,58 @@ WRONG += [
     ("ex7_regression", regression(metrics='["mse"]'), ["ex7_regression_model"]),
 ]
 
+LOGITS = '''
+def build_logits_classifier(n_features, n_classes):
+    model = keras.Sequential([keras.Input(shape=(n_features,)), keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(n_classes{activation})])
+    model.compile(optimizer="adam", loss={loss}, metrics=["accuracy"])
+    return model
+'''
+
+
+def logits(activation="", loss="keras.losses.SparseCategoricalCrossentropy(from_logits=True)"):
+    return LOGITS.format(activation=activation, loss=loss)
+
+
+LOGITS_FUNCTIONAL = '''
+def build_logits_classifier(n_features, n_classes):
+    inputs = keras.Input(shape=(n_features,))
+    hidden = keras.layers.Dense(32, activation="relu")(inputs)
+    scores = keras.layers.Dense(n_classes, activation="linear", name="logits")(hidden)
+    model = keras.Model(inputs, scores)
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), loss=loss,
+                  metrics=[keras.metrics.SparseCategoricalAccuracy()])
+    return model
+'''
+
+RIGHT += [
+    ("ex7_logits", logits()),
+    ("ex7_logits", LOGITS_FUNCTIONAL),
+    ("ex7_integer_loss_guess", "integer_labels_loss = 'sparse_categorical_crossentropy'\n"),
+]
+
+WRONG += [
+    # The classic mistake: a softmax output and from_logits=True (the loss applies a second softmax).
+    ("ex7_logits", logits(activation=', activation="softmax"'), ["ex7_logits_model"]),
+    # Logits out, but the loss is told they are probabilities.
+    ("ex7_logits", logits(loss='"sparse_categorical_crossentropy"'), ["ex7_logits_model"]),
+    # A softmax output with the ordinary loss: right for probabilities, but not the logits model asked for.
+    ("ex7_logits", logits(activation=', activation="softmax"', loss='"sparse_categorical_crossentropy"'),
+     ["ex7_logits_model"]),
+    # One-hot labels' loss, with from_logits: it cannot take class numbers.
+    ("ex7_logits", logits(loss="keras.losses.CategoricalCrossentropy(from_logits=True)"), ["ex7_logits_model"]),
+    # Blanks: each costs only its own cell.
+    ("ex7_logits", "def build_logits_classifier(n_features, n_classes):\n    ...\n", ["ex7_logits_model"]),
+    ("ex7_cross_entropy", "def binary_cross_entropy(y_true, p):\n    ...\n", ["ex7_bce_values"]),
+    ("ex7_regression", "def build_regression_model(n_features):\n    ...\n",
+     ["ex7_regression_model", "ex7_regression_beats_baseline"]),
+    ("ex7_integer_loss_guess", "integer_labels_loss = ...\n", ["ex7_integer_loss"]),
+    # Wrong guesses: the one-hot loss; a name that is not among the choices.
+    ("ex7_integer_loss_guess", "integer_labels_loss = 'categorical_crossentropy'\n", ["ex7_integer_loss"]),
+    ("ex7_integer_loss_guess", "integer_labels_loss = 'SparseCategoricalCrossentropy'\n", ["ex7_integer_loss"]),
+]
+
 # ---------------------------------------------------------------------------------------------------- section 8
 LOSS_CURVE = '''
 def loss_curve(optimizer_name, learning_rate, x, y, epochs, seed=0):
@@ -504,6 +200,26 @@ WRONG += [
     ("ex8_loss_curve", loss_curve(result="history.history"), ["ex8_loss_curve_values", "ex8_optimizer_behaviour"]),
     # Mini-batches of 32 (Keras' default) instead of one full batch: the first epoch's loss then depends on the optimizer.
     ("ex8_loss_curve", loss_curve(batch="32"), ["ex8_loss_curve_values"]),
+]
+
+RIGHT += [
+    ("ex8_rate_guess", "crawling_rate = 1e-3\n"),
+]
+
+WRONG += [
+    # Answers that only work for the examples the notebook shows (a stand-in for curves typed in): right for the
+    # visible data sizes (64 samples, the 282 diabetes patients), made up for any other. The hidden part draws others.
+    ("ex8_loss_curve", loss_curve(result="[float(v) for v in history.history['loss']] if len(x) in (64, 282) "
+                                         "else [0.5] * epochs"), ["ex8_loss_curve_values"]),
+    # Right for the visible seed (0), made up for any other: the hidden part draws the seed when grading.
+    ("ex8_loss_curve", loss_curve(result="[float(v) for v in history.history['loss']] if seed == 0 else [0.5] * epochs"),
+     ["ex8_optimizer_behaviour"]),
+    # Blank.
+    ("ex8_loss_curve", "def loss_curve(optimizer_name, learning_rate, x, y, epochs, seed=0):\n    ...\n",
+     ["ex8_loss_curve_values", "ex8_optimizer_behaviour"]),
+    ("ex8_rate_guess", "crawling_rate = ...\n", ["ex8_crawling_rate"]),
+    # The rate that blows up, not the one that crawls.
+    ("ex8_rate_guess", "crawling_rate = 3.0\n", ["ex8_crawling_rate"]),
 ]
 
 # ---------------------------------------------------------------------------------------------------- section 9
@@ -581,7 +297,10 @@ RIGHT += [
 
 WRONG += [
     # The statistics of x itself instead of the training set's.
-    ("ex9_standardise", standardise_variant(body="return (x - x.mean(axis=0)) / x.std(axis=0)"), ["ex9_standardise_values"]),
+    # It is the leakage the section teaches: the given cell's Xk_val_std then uses the validation set's own
+    # statistics, so the setup test fails too.
+    ("ex9_standardise", standardise_variant(body="return (x - x.mean(axis=0)) / x.std(axis=0)"),
+     ["ex9_standardise_values", "ex9_cancer_setup"]),
     # No guard for a constant feature: division by 0.
     ("ex9_standardise", standardise_variant(
         body="return (np.asarray(x, dtype=float) - x_train.mean(axis=0)) / x_train.std(axis=0)"), ["ex9_standardise_values"]),
@@ -601,15 +320,15 @@ WRONG += [
     ("ex9_standardise", BLANK_STANDARDISE, ["ex9_standardise_values"]),
     # In place: the caller's arrays change. The try-it cell's standardise(Xk_train, Xk_train) scales Xk_train itself,
     # and Xk_val and Xk_test then barely change (Xk_train's new statistics are 0 and 1): the model trains on scaled
-    # features and validates on unscaled ones. Its history is still its own and its accuracy is measured on the
-    # checker's copies, so only the standardise test fails. (Last of this cell's variants: it changes Xk_train for
+    # features and validates on unscaled ones. The setup test sees Xk_val_std unscaled and fails too; the accuracy is
+    # measured on the checker's copies and passes. (Last of this cell's variants: it changes Xk_train for
     # good, and the data cell is not re-run.)
     ("ex9_standardise", standardise_variant(
         body="mean, std = x_train.mean(axis=0), x_train.std(axis=0)\n"
              "    std[std == 0] = 1.0\n"
              "    x -= mean\n"
              "    x /= std\n"
-             "    return x"), ["ex9_standardise_values"]),
+             "    return x"), ["ex9_standardise_values", "ex9_cancer_setup"]),
     # Validated on the test set.
     ("ex9_cancer_model", cancer(validation="(Xk_test_std, yk_test)"), ["ex9_cancer_setup"]),
     # Trained on the raw features, validated on standardised ones.
@@ -621,7 +340,155 @@ WRONG += [
     ("ex9_cancer_model", cancer(metrics="None"), ["ex9_cancer_setup"]),
 ]
 
-# ---------------------------------------------------------------------------------------------------- sections 10, 11
+RIGHT += [
+    # float32, which the spec allows ("a float array"): the tests compare with float32's tolerance.
+    ("ex9_standardise", standardise_variant(
+        body="x_train = np.asarray(x_train, dtype=np.float32)\n"
+             "    std = x_train.std(axis=0)\n"
+             "    return (np.asarray(x, dtype=np.float32) - x_train.mean(axis=0)) / np.where(std == 0, 1, std).astype(np.float32)")),
+]
+
+WRONG += [
+    # More epochs than allowed, over two fit calls, keeping the second history (30 recorded, 60 made).
+    ("ex9_cancer_model", cancer().replace("cancer_history = cancer_model.fit(",
+                                          "cancer_model.fit(Xk_train_std, yk_train, epochs=30, batch_size=32, verbose=0)\n"
+                                          "cancer_history = cancer_model.fit("), ["ex9_cancer_setup"]),
+    # One fit, but more epochs than allowed.
+    ("ex9_cancer_model", cancer().replace("epochs=30", "epochs=60"), ["ex9_cancer_setup"]),
+    # Leakage: the validation set standardised with its own statistics (the sets redefined in the model cell).
+    # These two rebind the given cell's sets, which is not re-run: they come after the other model-cell variants.
+    ("ex9_cancer_model", cancer().replace("keras.utils.set_random_seed(9)\n",
+                                          "keras.utils.set_random_seed(9)\nXk_val_std = standardise(Xk_val, Xk_val)\n"),
+     ["ex9_cancer_setup"]),
+    # Leakage: all three sets standardised with the statistics of all the data, test set included.
+    ("ex9_cancer_model", cancer().replace(
+        "keras.utils.set_random_seed(9)\n",
+        "keras.utils.set_random_seed(9)\nx_all = np.concatenate([Xk_train, Xk_val, Xk_test])\n"
+        "Xk_train_std, Xk_val_std, Xk_test_std = (standardise(x_all, x) for x in (Xk_train, Xk_val, Xk_test))\n"),
+     ["ex9_cancer_setup"]),
+    # Blank model cell: no model, no history.
+    ("ex9_cancer_model", "keras.utils.set_random_seed(9)\ncancer_model = cancer_history = None\n",
+     ["ex9_cancer_setup", "ex9_cancer_accuracy"]),
+]
+
+# ---------------------------------------------------------------------------------------------------- sections 4, 5
+CIRCLES = '''
+def build_circles_model(hidden_units):
+    model = keras.Sequential([keras.Input(shape=(2,))])
+    for size in hidden_units:
+        model.add(keras.layers.Dense(size{activation}))
+    model.add(keras.layers.Dense(1, activation="sigmoid"))
+    {compile}
+    return model
+'''
+CIRCLES_COMPILE = ('model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy", '
+                   'metrics=["accuracy"])')
+
+CIRCLES_FUNCTIONAL = '''
+def build_circles_model(hidden_units):
+    inputs = keras.Input(shape=(2,))
+    x = inputs
+    for size in hidden_units:
+        x = keras.layers.Dense(size, activation="relu")(x)
+    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.BinaryCrossentropy(),
+                  metrics=["accuracy"])
+    return model
+'''
+
+EXPERIMENT_LIST = '''
+def build_experiment_model(activation="relu", initializer="glorot_uniform", dropout=0.0, batch_norm=False,
+                           hidden_units=(16, 16)):
+    layers = [keras.Input(shape=(2,))]
+    for size in hidden_units:
+        layers.append(keras.layers.Dense(size, activation=activation, kernel_initializer=initializer))
+        layers += [keras.layers.BatchNormalization()] if batch_norm else []
+        layers += [keras.layers.Dropout(rate=dropout)] if dropout else []
+    layers.append(keras.layers.Dense(1, activation="sigmoid"))
+    model = keras.Sequential(layers)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+'''
+
+EXPERIMENT_WRONG = '''
+def build_experiment_model(activation="relu", initializer="glorot_uniform", dropout=0.0, batch_norm=False,
+                           hidden_units=(16, 16)):
+    model = keras.Sequential([keras.Input(shape=(2,))])
+    for size in hidden_units:
+        model.add(keras.layers.Dense(size, activation=activation{init}))
+        if batch_norm:
+            model.add(keras.layers.BatchNormalization())
+        {inner_dropout}
+    {outer_dropout}
+    model.add(keras.layers.Dense(1, activation="sigmoid"))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+'''
+DROPOUT_IN_LOOP = "if dropout > 0:\n            model.add(keras.layers.Dropout(dropout))"
+DROPOUT_ONCE = "if dropout > 0:\n        model.add(keras.layers.Dropout(dropout))"
+
+
+def experiment_wrong(init=", kernel_initializer=initializer", inner=DROPOUT_IN_LOOP, outer="pass"):
+    return EXPERIMENT_WRONG.format(init=init, inner_dropout=inner, outer_dropout=outer)
+
+EXPERIMENT_FUNCTIONAL = '''
+def build_experiment_model(activation="relu", initializer="glorot_uniform", dropout=0.0, batch_norm=False,
+                           hidden_units=(16, 16)):
+    inputs = keras.Input(shape=(2,))
+    x = inputs
+    for size in hidden_units:
+        x = keras.layers.Dense(size, activation=activation, kernel_initializer=initializer)(x)
+        if batch_norm:
+            x = keras.layers.BatchNormalization()(x)
+        if dropout > 0:
+            x = keras.layers.Dropout(dropout)(x)
+    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
+    return model
+'''
+
+RIGHT += [
+    ("ex10_circles", CIRCLES_FUNCTIONAL),
+    ("ex11_experiment", EXPERIMENT_LIST),
+    # A Functional model: its first layer is the InputLayer, which the tests must skip.
+    ("ex11_experiment", EXPERIMENT_FUNCTIONAL),
+    # The default bias initializer written out.
+    ("ex11_experiment", EXPERIMENT_LIST.replace("kernel_initializer=initializer)",
+                                                'kernel_initializer=initializer, bias_initializer="zeros")')),
+    ("ex11_guess", "fastest_guess = 'batch norm'\nstuck_guess = 'zeros initializer'\n"),
+]
+
+WRONG = WRONG + [
+
+    # Hidden layers without an activation: a linear model cannot draw a ring.
+    ("ex10_circles", CIRCLES.format(activation="", compile=CIRCLES_COMPILE),
+     ["ex10_circles_layers", "ex10_circles_accuracy"]),
+    # Never compiled: fit fails, so there is no trained large_model.
+    ("ex10_circles", CIRCLES.format(activation=', activation="relu"', compile="pass"),
+     ["ex10_circles_layers", "ex10_circles_accuracy"]),
+    # The initializer is ignored.
+    ("ex11_experiment", experiment_wrong(init=""), ["ex11_experiment_options"]),
+    # The initializer also given to the output layer.
+    ("ex11_experiment", EXPERIMENT_LIST.replace('Dense(1, activation="sigmoid")',
+                                                'Dense(1, activation="sigmoid", kernel_initializer=initializer)'),
+     ["ex11_experiment_options"]),
+    # One Dropout after all hidden layers instead of one per hidden layer.
+    ("ex11_experiment", experiment_wrong(inner="pass", outer=DROPOUT_ONCE), ["ex11_experiment_options"]),
+    # The initializer applied to the biases as well as the kernels.
+    ("ex11_experiment", EXPERIMENT_LIST.replace("kernel_initializer=initializer)",
+                                                "kernel_initializer=initializer, bias_initializer=initializer)"),
+     ["ex11_experiment_options"]),
+    # Blanks.
+    ("ex10_circles", "def build_circles_model(hidden_units):\n    ...\n", ["ex10_circles_layers", "ex10_circles_accuracy"]),
+    ("ex11_experiment", EXPERIMENT_LIST.split("):\n")[0] + "):\n    ...\n",
+     ["ex11_experiment_default", "ex11_experiment_options"]),
+    ("ex11_guess", "fastest_guess = ...\nstuck_guess = ...\n", ["ex11_stuck_guess"]),
+    # A plausible wrong guess: sigmoid units start slowly, but they do get going.
+    ("ex11_guess", "fastest_guess = 'batch norm'\nstuck_guess = 'sigmoid'\n", ["ex11_stuck_guess"]),
+]
+
 WRONG += [
     # Another learning rate than the 0.01 asked for (it still learns the circles).
     ("ex10_circles", CIRCLES.format(activation=', activation="relu"', compile=CIRCLES_COMPILE.replace("0.01", "0.02")),
@@ -646,7 +513,245 @@ RIGHT += [
     ("ex11_experiment", EXPERIMENT_LIST.replace('["accuracy"]', '["acc"]')),
 ]
 
-# Sections 7-11 of 04_keras_apis (issue 20): this notebook's.
-_HERE = ("ex7_", "ex8_", "ex9_", "ex10_", "ex11_")
-RIGHT = [answer for answer in RIGHT if answer[0].startswith(_HERE)]
-WRONG = [answer for answer in WRONG if answer[0].startswith(_HERE)]
+
+# ==================================================================== sections 6-8: overfitting, regularisation, saving
+# Thresholds (scripts/measure_05_training_overfitting.py, seeds 0-5, the notebook's data and settings: make_moons(840, noise=0.3,
+# random_state=5), 40 training, 400 validation and 400 test points; two Dense(64, relu) layers, Adam(0.01), mini-batches
+# of 20; min-max (mean)):
+# - ex13_regularised_gap: plain minus regularised gap (validation minus training cross-entropy, 50 epochs) >= 0.05:
+#   measured plain - L2(0.01) 0.223-0.441, plain - dropout(0.5) 0.137-0.394 (gaps: plain 0.374-0.610, L2 0.151-0.169,
+#   dropout 0.203-0.291).
+# - ex13_predict_l2: L2's final reported training loss is above the plain one's by 0.205-0.228 (50 epochs); the test
+#   measures its own pair (15 epochs).
+# - ex13_stopped_accuracy >= 0.85 on the test points: EarlyStopping(val_loss, patience 10, restore_best_weights) stops
+#   after 20-22 epochs, test accuracy 0.870-0.875 (0.872). An untrained network (seeds 0-7) scores 0.16-0.82 on the test
+#   points (seed 1, the notebook's: 0.82, which a bar of 0.8 let through).
+# - ex14_reloaded_trained >= 0.82 on the validation and >= 0.85 on the test points: 10 epochs, validation 0.838-0.850
+#   (0.842), test 0.870-0.875 (0.872); untrained 0.255-0.802 and 0.16-0.82.
+#
+# Blanks (the release's `...`) cost only their own section: no test of a later section calls an earlier function,
+# and section 8 trains its model with the given build_plain_model.
+
+
+# ------------------------------------------------------------------------------------------------ section 6: best_epoch
+BEST_EPOCH_LOOP = '''
+def best_epoch(history):
+    best = 0
+    for index, value in enumerate(history["val_loss"]):
+        if value < history["val_loss"][best]:
+            best = index
+    return best
+'''
+
+BEST_EPOCH_INDEX = '''
+def best_epoch(history):
+    losses = list(history["val_loss"])
+    return losses.index(min(losses))
+'''
+
+BEST_EPOCH_KEY = '''
+def best_epoch(history):
+    val = history["val_loss"]
+    return min(range(len(val)), key=lambda i: val[i])
+'''
+
+
+def best_epoch(body: str) -> str:
+    return f"def best_epoch(history):\n    {body}\n"
+
+
+RIGHT += [
+    ("ex12_best_epoch", BEST_EPOCH_LOOP),
+    ("ex12_best_epoch", BEST_EPOCH_INDEX),
+    ("ex12_best_epoch", BEST_EPOCH_KEY),
+]
+
+WRONG += [
+    # Blank: the release as it is.
+    ("ex12_best_epoch", "def best_epoch(history):\n    ...\n", ["ex12_best_epoch_values", "ex12_best_epoch_ties"]),
+    # Counted from 1, as the plot and Keras' "Epoch 1/50" count.
+    ("ex12_best_epoch", best_epoch('return int(np.argmin(history["val_loss"])) + 1'),
+     ["ex12_best_epoch_values", "ex12_best_epoch_ties"]),
+    # The lowest training loss: it keeps falling, so this is (nearly) always the last epoch.
+    ("ex12_best_epoch", best_epoch('return int(np.argmin(history["loss"]))'), ["ex12_best_epoch_values", "ex12_best_epoch_ties"]),
+    # The highest validation loss.
+    ("ex12_best_epoch", best_epoch('return int(np.argmax(history["val_loss"]))'),
+     ["ex12_best_epoch_values", "ex12_best_epoch_ties"]),
+    # The highest validation accuracy (not always where the loss is lowest, and not in every history).
+    ("ex12_best_epoch", best_epoch('return int(np.argmax(history["val_accuracy"]))'),
+     ["ex12_best_epoch_values", "ex12_best_epoch_ties"]),
+    # The visible example's answer, typed in.
+    ("ex12_best_epoch", best_epoch("return 2"), ["ex12_best_epoch_values", "ex12_best_epoch_ties"]),
+    # The last of equal minima.
+    ("ex12_best_epoch", best_epoch('losses = history["val_loss"]\n    return len(losses) - 1 - int(np.argmin(losses[::-1]))'),
+     ["ex12_best_epoch_ties"]),
+    # Right index, but the caller's list is sorted in place on the way.
+    ("ex12_best_epoch", best_epoch('losses = history["val_loss"]\n    best = int(np.argmin(losses))\n'
+                                   '    losses.sort()\n    return best'), ["ex12_best_epoch_values"]),
+]
+
+# ------------------------------------------------------------------------------------------ section 7: regularisation
+REGULARISED = '''
+def build_regularised_model(l2=0.0, dropout=0.0):
+    model = keras.Sequential([keras.Input(shape=(2,))])
+    for _ in range(2):
+        model.add(keras.layers.Dense(64, activation="relu"{hidden}))
+        {after}
+    model.add(keras.layers.Dense(1, activation="sigmoid"{output}))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+'''
+DROPOUT_AFTER = "if dropout > 0:\n            model.add(keras.layers.Dropout(dropout))"
+
+
+def regularised(hidden=", kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None", after=DROPOUT_AFTER,
+                output="") -> str:
+    return REGULARISED.format(hidden=hidden, after=after, output=output)
+
+
+REGULARISED_FUNCTIONAL = '''
+def build_regularised_model(l2=0.0, dropout=0.0):
+    inputs = keras.Input(shape=(2,))
+    x = inputs
+    for _ in range(2):
+        x = keras.layers.Dense(64, activation="relu", kernel_regularizer=keras.regularizers.l2(l2))(x)  # l2(0.0) adds 0
+        if dropout:
+            x = keras.layers.Dropout(rate=dropout)(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(keras.optimizers.Adam(0.01), keras.losses.BinaryCrossentropy(), metrics=[keras.metrics.BinaryAccuracy()])
+    return model
+'''
+
+REGULARISED_LIST = '''
+def build_regularised_model(l2=0.0, dropout=0.0):
+    layers = [keras.Input((2,))]
+    for _ in range(2):
+        layers.append(keras.layers.Dense(64, "relu", kernel_regularizer=keras.regularizers.L2(l2=l2) if l2 else None))
+        layers += [keras.layers.Dropout(dropout)] if dropout > 0 else []
+    model = keras.Sequential(layers + [keras.layers.Dense(1, "sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam(learning_rate=0.01), metrics=["acc"])
+    return model
+'''
+
+RIGHT += [
+    ("ex13_regularised", REGULARISED_FUNCTIONAL),
+    ("ex13_regularised", REGULARISED_LIST),
+    # "Higher", capitalised.
+    ("ex13_l2_prediction", 'l2_training_loss_is = "Higher"\n'),
+]
+
+WRONG += [
+    # Blank: the release as it is; the training cell stops, so the gap test has no l2_model either.
+    ("ex13_regularised", "def build_regularised_model(l2=0.0, dropout=0.0):\n    ...\n",
+     ["ex13_regularised_layers", "ex13_regularised_gap"]),
+    # L2 on the output layer only. (It shrinks the gap too, so the gap test passes; the layer test catches it.)
+    ("ex13_regularised", regularised(hidden="", output=", kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None"),
+     ["ex13_regularised_layers"]),
+    # L2 on every layer, the output included.
+    ("ex13_regularised", regularised(output=", kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None"),
+     ["ex13_regularised_layers"]),
+    # The string "l2": always Keras' default factor 0.01, whatever l2 is (and even when it is 0).
+    ("ex13_regularised", regularised(hidden=', kernel_regularizer="l2"'), ["ex13_regularised_layers"]),
+    # The biases penalised as well as the kernels.
+    ("ex13_regularised", regularised(hidden=", kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None, "
+                                            "bias_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None"),
+     ["ex13_regularised_layers"]),
+    # No dropout layers at all.
+    ("ex13_regularised", regularised(after="pass"), ["ex13_regularised_layers", "ex13_regularised_gap"]),
+    # The prediction: "lower", and left blank.
+    ("ex13_l2_prediction", 'l2_training_loss_is = "lower"\n', ["ex13_predict_l2"]),
+    ("ex13_l2_prediction", "# Your prediction, before you run the next cell: \"higher\" or \"lower\".\n"
+                        "l2_training_loss_is = None\n...\n", ["ex13_predict_l2"]),
+]
+
+EARLY = '''
+def fit_early_stopped(model, x_train, y_train, x_val, y_val, max_epochs=200):
+    stopper = keras.callbacks.EarlyStopping({options})
+    {before}
+    return model.fit(x_train, y_train, epochs={epochs}, batch_size=20, validation_data=(x_val, y_val),
+                     callbacks=[stopper], verbose=0)
+'''
+RIGHT_OPTIONS = 'monitor="val_loss", patience=10, restore_best_weights=True'
+
+
+def early(options=RIGHT_OPTIONS, before="", epochs="max_epochs") -> str:
+    return EARLY.format(options=options, before=before, epochs=epochs)
+
+
+EARLY_KEYWORDS = '''
+def fit_early_stopped(model, x_train, y_train, x_val, y_val, max_epochs=200):
+    callbacks = [keras.callbacks.EarlyStopping(patience=10, mode="min", restore_best_weights=True, monitor="val_loss")]
+    history = model.fit(x=x_train, y=y_train, batch_size=20, epochs=max_epochs, verbose=0,
+                        validation_data=(x_val, y_val), callbacks=callbacks, shuffle=True)
+    return history
+'''
+
+RIGHT += [("ex13_early_stopping", EARLY_KEYWORDS)]
+
+WRONG += [
+    # Blank: stopped_history is None and stopped_model untrained. (The test score is measured on that model as it
+    # is, so its own test passes.)
+    ("ex13_early_stopping", "def fit_early_stopped(model, x_train, y_train, x_val, y_val, max_epochs=200):\n    ...\n",
+     ["ex13_early_stopping_rule", "ex13_early_stopping_restore", "ex13_early_stopping_one_fit", "ex13_stopped_accuracy"]),
+    # EarlyStopping on the training loss: it keeps falling, so training runs on and the kept weights are not the
+    # best on validation.
+    ("ex13_early_stopping", early(options='monitor="loss", patience=10, restore_best_weights=True'),
+     ["ex13_early_stopping_rule", "ex13_early_stopping_restore"]),
+    # No restore_best_weights: the model keeps the last epoch's weights, 10 epochs past the best.
+    ("ex13_early_stopping", early(options='monitor="val_loss", patience=10'), ["ex13_early_stopping_restore"]),
+    # Another patience.
+    ("ex13_early_stopping", early(options='monitor="val_loss", patience=5, restore_best_weights=True'),
+     ["ex13_early_stopping_rule"]),
+    # max_epochs ignored.
+    ("ex13_early_stopping", early(epochs="200"), ["ex13_early_stopping_rule"]),
+    # More epochs than asked for, spread over two fit calls, the second history kept: the optimizer's step count
+    # tells.
+    ("ex13_early_stopping", early(before="model.fit(x_train, y_train, epochs=5, batch_size=20, verbose=0)"),
+     ["ex13_early_stopping_one_fit"]),
+]
+
+WRONG += [
+    # Blank: the release as it is.
+    ("ex13_report_test", "# stopped_model's accuracy on the test set, as a float\nstopped_test_accuracy = None\n...\n",
+     ["ex13_test_score"]),
+    # The validation accuracy that picked the epoch, reported as the test score.
+    ("ex13_report_test", "stopped_test_accuracy = float(max(stopped_history.history['val_accuracy']))\n", ["ex13_test_score"]),
+    # Measured on the validation set.
+    ("ex13_report_test", "stopped_test_accuracy = float(stopped_model.evaluate(Xm_val, ym_val, verbose=0)[1])\n",
+     ["ex13_test_score"]),
+    # A percentage.
+    ("ex13_report_test", "stopped_test_accuracy = 100 * float(np.mean((stopped_model.predict(Xm_test)[:, 0] > 0.5) == ym_test))\n",
+     ["ex13_test_score"]),
+]
+
+RIGHT += [
+    # Keras' own accuracy (a float32 rounding of the same fraction).
+    ("ex13_report_test", 'stopped_test_accuracy = stopped_model.evaluate(Xm_test, ym_test, verbose=0, return_dict=True)["accuracy"]\n'),
+]
+
+# ----------------------------------------------------------------------------------------- section 8: save and load
+SAVE_LOAD = '''
+keras.utils.set_random_seed(2)
+final_model = build_plain_model()
+{steps}
+reloaded_model = keras.models.load_model("moons_model.keras")
+'''
+TRAIN = "final_model.fit(Xm_train, ym_train, epochs=10, batch_size=20, verbose=0)"
+SAVE = 'final_model.save("moons_model.keras")'
+
+RIGHT += [
+    ("ex14_save_load", "path = 'moons_model.keras'\nkeras.utils.set_random_seed(2)\nfinal_model = build_plain_model()\n"
+                       "final_model.fit(Xm_train, ym_train, epochs=10, batch_size=20, verbose=0)\n"
+                       "keras.saving.save_model(final_model, path)\nreloaded_model = keras.saving.load_model(path)\n"),
+]
+
+WRONG += [
+    # Blank: the release as it is.
+    ("ex14_save_load", "# Build, train, save, load (the four steps above)\nfinal_model = reloaded_model = None\n"
+                       "keras.utils.set_random_seed(2)  # given: the same starting weights for everyone\n...\n", ["ex14_reloaded_same", "ex14_reloaded_trained"]),
+    # Saved before training: the file holds the random starting weights.
+    ("ex14_save_load", SAVE_LOAD.format(steps=SAVE + "\n" + TRAIN), ["ex14_reloaded_same", "ex14_reloaded_trained"]),
+    # Never trained: saved and reloaded faithfully, but it is not the trained model.
+    ("ex14_save_load", SAVE_LOAD.format(steps=SAVE), ["ex14_reloaded_trained"]),
+]

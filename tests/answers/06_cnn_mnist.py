@@ -1,7 +1,15 @@
 """Other answers to 06_cnn_mnist: right ones written differently, and plausible wrong ones.
 
 Thresholds: see scripts/measure_06_cnn_mnist.py and docs/timings.md (offline MNIST: the first
-7,000 training images to train, the next 1,000 to validate, the first 2,000 test images to test).
+7,000 training images to train, the next 1,000 to validate, the first 2,000 test images to test). Measured:
+- classic CNN, 7 epochs of 128 (ex4_classic_accuracy, test >= 0.975): seeds 0-4, 0.982-0.991 validation, 0.982-0.987 test;
+- section 4's stand-in for a blank section 3 (Conv32-Pool-Conv64-Pool-Dense128, 225,034 parameters): seeds 0-3,
+  0.979-0.991 validation, 0.980-0.9855 test;
+- section 6's reference design, 10 epochs of 64 (ex6_my_accuracy, validation >= 0.97; ex6_my_test_accuracy, test
+  >= 0.97): seeds 0-4, 0.976-0.989 validation, 0.9765-0.9855 test;
+- section 6's GlobalAveragePooling2D design (56,394 parameters), 10 epochs of 64: seeds 0-3, 0.975-0.981 validation,
+  0.9665-0.9795 test: borderline on the test target, which the notebook's text says;
+- MY_CNN_FUNCTIONAL below (EarlyStopping): seeds 0-6, 0.976-0.992 validation, 0.9765-0.986 test.
 """
 
 BLANK_PREPARE = '''
@@ -78,7 +86,7 @@ def build_classic_cnn(padding="valid"):
 TRAIN_CLASSIC = '''
 keras.utils.set_random_seed(4)
 classic_model = classic_history = None
-classic_model = build_classic_cnn()
+classic_model = classic_builder()
 classic_history = classic_model.fit({x}, {y}, epochs={epochs}, batch_size=128, validation_data=({x_val}, {y_val}), verbose=2)
 '''
 
@@ -173,10 +181,12 @@ RIGHT = [
     ("ex5_misclassified", "def find_misclassified(probabilities, labels):\n"
                           "    return np.array([i for i, (p, y) in enumerate(zip(probabilities, labels))\n"
                           "                     if np.argmax(p) != y], dtype=int)\n"),
+    # Section 4 through its own builder name, not classic_builder (section 3 is done, so both are the same).
+    ("ex4_train_classic", train_classic().replace("classic_builder()", "build_classic_cnn()")),
     # Positional batch size, validation data as named sets, a callback that changes nothing, another measured seed.
     ("ex4_train_classic", '''
 keras.utils.set_random_seed(2)
-classic_model = build_classic_cnn()
+classic_model = classic_builder()
 validation = (x_val, y_val)
 classic_history = classic_model.fit(x_train, y_train, 128, 7, 0, callbacks=[keras.callbacks.TerminateOnNaN()],
                                     validation_data=validation)
@@ -234,69 +244,127 @@ WRONG = [
     # Over the budget (203,530 parameters): its accuracy does not count.
     ("ex6_my_cnn", my_cnn('keras.layers.Flatten(), keras.layers.Dense(256, activation="relu"), '
                           'keras.layers.Dense(10, activation="softmax")', epochs=5),
-     ["ex6_my_budget", "ex6_my_accuracy"]),
+     ["ex6_my_budget", "ex6_my_accuracy", "ex6_my_test_accuracy"]),
     # Within the budget but no convolutions: logistic regression stays near 0.9.
     ("ex6_my_cnn", my_cnn('keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")', epochs=5),
-     ["ex6_my_accuracy"]),
+     ["ex6_my_accuracy", "ex6_my_test_accuracy"]),
     # The reference design, validated on the test images.
-    ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=10, x_val="x_test", y_val="y_test"), ["ex6_my_accuracy"]),
+    ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=10, x_val="x_test", y_val="y_test"), ["ex6_my_accuracy", "ex6_my_test_accuracy"]),
     # The reference design, trained on the training and the test images (it reaches both accuracy targets): only
     # the number of updates per epoch, 141 with batch size 64, shows it.
     ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=10, x="np.concatenate([x_train, x_test])",
-                          y="np.concatenate([y_train, y_test])"), ["ex6_my_accuracy"]),
+                          y="np.concatenate([y_train, y_test])"), ["ex6_my_accuracy", "ex6_my_test_accuracy"]),
     # Compiled with categorical cross-entropy: fit then fails on the integer labels.
     ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=1).replace('loss="sparse_categorical_crossentropy"',
                                                              'loss="categorical_crossentropy"'),
-     ["ex6_my_shapes", "ex6_my_accuracy"]),
+     ["ex6_my_shapes", "ex6_my_accuracy", "ex6_my_test_accuracy"]),
     # Compiled without metrics. One epoch keeps it cheap, and costs the accuracy test for that reason (the accuracy
     # test measures the accuracy itself); the metric costs ex6_my_shapes.
-    ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=1, metrics="None"), ["ex6_my_shapes", "ex6_my_accuracy"]),
+    ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=1, metrics="None"),
+     ["ex6_my_shapes", "ex6_my_accuracy", "ex6_my_test_accuracy"]),
     # Compiled without metrics (the training cell measures the accuracy itself, so mlp_model is still trained).
     ("ex7_mlp", MLP.format(metrics=""), ["ex7_mlp_layers"]),
 ]
 
-_DEVICES = '''
-def device_names(device_type=None):
-    return {names}
+
+# Section 3 left blank: it costs section 3's points only. Section 4 trains the given stand-in CNN (classic_builder),
+# and section 8's tests use the checker's own models.
+BLANK_CLASSIC = '''
+def build_classic_cnn(padding="valid"):
+    """The classic MNIST CNN, compiled with Adam and sparse categorical cross-entropy."""
+    ...
+'''
+
+# More epochs than allowed, spread over two fit calls, with the second call's history kept (it shows 5 epochs).
+TWO_FITS = MY_CNN.replace("my_history = my_model.fit(", "my_model.fit({x}, {y}, epochs=8, batch_size=64, verbose=0)\nmy_history = my_model.fit(")
+
+# A History written by hand: 10 epochs of 110 steps claimed, 20 epochs trained, the last val_loss copied from evaluate.
+FORGED_TAIL = '''
+my_history = keras.callbacks.History()
+my_history.set_model(my_model)
+my_history.params = {"verbose": 2, "epochs": 10, "steps": 110}
+my_history.epoch = list(range(10))
+_val_loss = my_model.evaluate(x_val, y_val, verbose=0)[0]
+my_history.history = {"loss": [0.1] * 10, "accuracy": [0.99] * 10, "val_loss": [_val_loss] * 10,
+                      "val_accuracy": [0.99] * 10}
+'''
+
+INSIDE = '''
+def first_layer_maps(model, images):
+    {maps}
 
 
-def device_kind(device):
-    return {kind}
+def strongest_filter(maps):
+    {strongest}
+'''
+MAPS_RIGHT = ("conv = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)][0]\n"
+              "    return keras.ops.convert_to_numpy(keras.Model(inputs=model.inputs, outputs=conv.output)(images))")
+STRONGEST_RIGHT = "return int(np.argmax(np.mean(maps, axis=(0, 1))))"
+
+
+def inside(maps=MAPS_RIGHT, strongest=STRONGEST_RIGHT):
+    return INSIDE.format(maps=maps, strongest=strongest)
+
+
+SPEED = '''
+def steps_per_epoch(n_images, batch_size):
+    return {steps}
+
+
+def images_per_second(n_images, seconds):
+    return {rate}
 '''
 
 
-def devices(names="[d.name for d in tf.config.list_physical_devices(device_type)]",
-            kind="':'.join(device.split(':')[-2:])"):
-    return _DEVICES.format(names=names, kind=kind)
+def speed(steps="-(-n_images // batch_size)", rate="n_images / seconds"):
+    return SPEED.format(steps=steps, rate=rate)
 
 
 RIGHT += [
-    ("ex8_devices", r'''
-import re
-
-
-def device_names(device_type=None):
-    found = tf.config.list_physical_devices() if device_type is None else tf.config.list_physical_devices(device_type)
-    names = []
-    for device in found:
-        names.append(str(device.name))
-    return names
-
-
-def device_kind(device):
-    kind, number = re.search(r"([A-Za-z_]+):(\d+)$", device).groups()
-    return kind + ":" + number
-'''),
-    ("ex8_devices", devices(kind="device.rsplit(':', 2)[1] + ':' + device.rsplit(':', 2)[2]")),
+    ("ex8_predict_maps", "predicted_map_shape = [26, 26, 32]\n"),
+    ("ex8_inside", inside()),
+    ("ex8_inside", inside(maps="for layer in model.layers:\n"
+                               "        if isinstance(layer, keras.layers.Conv2D):\n"
+                               "            return np.array(keras.Model(model.inputs, layer.output).predict(images, verbose=0))",
+                          strongest="means = [maps[:, :, i].mean() for i in range(maps.shape[-1])]\n"
+                                    "    return means.index(max(means))")),
+    ("ex9_predict_steps", "predicted_steps = 7000 // 32 + 1\n"),
+    ("ex9_speed", speed(steps="math.ceil(n_images / batch_size)", rate="n_images / float(seconds)")
+     .replace("def steps_per_epoch", "import math\n\n\ndef steps_per_epoch")),
 ]
 
 WRONG += [
-    # the PhysicalDevice objects instead of their names
-    ("ex8_devices", devices(names="list(tf.config.list_physical_devices(device_type))"), ["ex8_device_names"]),
-    # device_type ignored: the GPU list holds the CPU
-    ("ex8_devices", devices(names="[d.name for d in tf.config.list_physical_devices()]"), ["ex8_device_names"]),
-    # the type only, without the number
-    ("ex8_devices", devices(kind="device.split(':')[-2]"), ["ex8_device_kind"]),
-    # assumes a one-digit number at the end of the name
-    ("ex8_devices", devices(kind="device[-5:]"), ["ex8_device_kind"]),
+    ("ex3_classic", BLANK_CLASSIC, ["ex3_classic_layers", "ex3_classic_compile", "ex3_classic_output"]),
+    # Epochs spread over two fit calls: 13 in all where 10 are allowed.
+    ("ex6_my_cnn", TWO_FITS.format(layers=REFERENCE_LAYERS, epochs=5, x="x_train", y="y_train", x_val="x_val",
+                                   y_val="y_val", metrics='["accuracy"]'), ["ex6_my_accuracy", "ex6_my_test_accuracy"]),
+    # A forged History over a model trained for 20 epochs.
+    ("ex6_my_cnn", my_cnn(REFERENCE_LAYERS, epochs=20).replace("my_history = my_model.fit(", "_real = my_model.fit(")
+     + FORGED_TAIL, ["ex6_my_accuracy", "ex6_my_test_accuracy"]),
+    # Blank predictions.
+    ("ex8_predict_maps", "predicted_map_shape = None\n", ["ex8_predicted_maps"]),
+    # "same" padding assumed.
+    ("ex8_predict_maps", "predicted_map_shape = (28, 28, 32)\n", ["ex8_predicted_maps"]),
+    ("ex9_predict_steps", "predicted_steps = None\n", ["ex9_predicted_steps"]),
+    # Rounded down: the last, smaller batch forgotten.
+    ("ex9_predict_steps", "predicted_steps = 7000 // 32\n", ["ex9_predicted_steps"]),
+    # Left blank.
+    ("ex8_inside", inside(maps="...", strongest="..."), ["ex8_first_layer_maps", "ex8_strongest_filter"]),
+    # model.layers[0]: right for a Sequential model, the input layer in a Functional one.
+    ("ex8_inside", inside(maps="return np.asarray(keras.Model(model.inputs, model.layers[0].output).predict(images, verbose=0))"),
+     ["ex8_first_layer_maps"]),
+    # The model's final output instead of the first layer's.
+    ("ex8_inside", inside(maps="return np.asarray(model.predict(images, verbose=0))"), ["ex8_first_layer_maps"]),
+    # The largest value instead of the largest mean.
+    ("ex8_inside", inside(strongest="return int(np.argmax(maps.max(axis=(0, 1))))"), ["ex8_strongest_filter"]),
+    # Hard-coded to the visible example.
+    ("ex8_inside", inside(strongest="return 2"), ["ex8_strongest_filter"]),
+    ("ex9_speed", speed(steps="...", rate="..."), ["ex9_steps_per_epoch", "ex9_images_per_second"]),
+    # Rounded down.
+    ("ex9_speed", speed(steps="n_images // batch_size"), ["ex9_steps_per_epoch"]),
+    # Seconds per image.
+    ("ex9_speed", speed(rate="seconds / n_images"), ["ex9_images_per_second"]),
+    # Hard-coded to the visible examples.
+    ("ex9_speed", speed(steps="{(7000, 128): 55, (7000, 32): 219, (4000, 512): 8}.get((n_images, batch_size), 1)"),
+     ["ex9_steps_per_epoch"]),
 ]
