@@ -3,20 +3,13 @@
 Trains the notebook's reference models with the notebook's data, settings and splits (training / validation /
 test), once per seed, and prints min, mean and max over the seeds:
 - blobs: Dense(10, relu) -> Dense(1, sigmoid), Adam(0.01), 20 epochs of 32: validation and test accuracy;
-- diabetes regression: standardised features and target, Dense(16, relu) -> Dense(1), Adam(0.01), mse,
-  60 epochs of 32: validation and test MSE, and the ratio to the baseline that predicts the training mean;
-- optimizers: the same regression network trained full-batch for 40 epochs with SGD, SGD + momentum 0.9 and
-  Adam (learning rate 0.01), and with SGD at learning rates 0.001, 0.1 and 3.0: final training losses;
-- breast cancer: Dense(16, relu) -> Dense(1, sigmoid), Adam(0.01), 30 epochs of 32, on standardised and on
-  raw features: validation and test accuracy, next to the majority-class baseline;
-- circles: hidden layers [20, 10] as in the notebook, and [10], [2], [] for the table, 20 epochs of 32,
-  Adam(0.01): validation and test accuracy;
 - zeros (04 section 5's prediction): the 2-4-1 sigmoid network started from all-zero weights, trained as its test
   trains it (SGD(1.0), 20 full-batch epochs on 100 points drawn per seed): the number of different hidden units and
   the largest spread between the hidden kernel's columns.
 
 Usage: .venv/bin/python scripts/measure_04_keras_apis.py [number of seeds, default 10] [part ...]
-(parts: blobs, regression, optimizers, cancer, circles, zeros; default all)
+(parts: blobs, zeros; default all). The thresholds of the sections that moved to 05_training are measured
+by scripts/measure_05_training.py.
 """
 from __future__ import annotations
 
@@ -28,7 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from sklearn.datasets import load_breast_cancer, load_diabetes, make_blobs, make_circles  # noqa: E402
+from sklearn.datasets import make_blobs  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 
@@ -39,11 +32,6 @@ def three_way(x, y, test_seed, val_seed, stratify=False):
     x_train, x_val, y_train, y_val = train_test_split(x_rest, y_rest, test_size=0.2, random_state=val_seed,
                                                       stratify=y_rest if stratify else None)
     return x_train, x_val, x_test, y_train, y_val, y_test
-
-
-def standardise(x_train, x):
-    std = x_train.std(axis=0)
-    return (x - x_train.mean(axis=0)) / np.where(std == 0, 1.0, std)
 
 
 def classifier(n_inputs, hidden_units):
@@ -84,93 +72,6 @@ def blobs(seeds):
     classification_runs(three_way(x, y, 23, 24), 2, [10], 20, seeds, "blobs [10] (thresholds 0.88)")
 
 
-def regression_data():
-    x, y = load_diabetes(return_X_y=True)
-    x_train, x_val, x_test, y_train, y_val, y_test = three_way(x, y, 41, 42)
-    mean, std = y_train.mean(), y_train.std()
-    return (standardise(x_train, x_train), standardise(x_train, x_val), standardise(x_train, x_test),
-            (y_train - mean) / std, (y_val - mean) / std, (y_test - mean) / std)
-
-
-def regression_model(n_features, optimizer):
-    model = keras.Sequential([keras.Input(shape=(n_features,)), keras.layers.Dense(16, activation="relu"),
-                              keras.layers.Dense(1)])
-    model.compile(optimizer=optimizer, loss="mse")
-    return model
-
-
-def regression(seeds):
-    x_train, x_val, x_test, y_train, y_val, y_test = regression_data()
-    print(f"-- diabetes: {len(x_train)} / {len(x_val)} / {len(x_test)}; baseline (training mean) MSE: "
-          f"validation {np.mean(y_val ** 2):.3f}, test {np.mean(y_test ** 2):.3f}")
-    vals, tests, start = [], [], time.time()
-    for seed in range(seeds):
-        keras.utils.set_random_seed(seed)
-        model = regression_model(x_train.shape[1], keras.optimizers.Adam(learning_rate=0.01))
-        model.fit(x_train, y_train, epochs=60, batch_size=32, verbose=0, validation_data=(x_val, y_val))
-        vals.append(float(np.mean((model.predict(x_val, verbose=0)[:, 0] - y_val) ** 2)))
-        tests.append(float(np.mean((model.predict(x_test, verbose=0)[:, 0] - y_test) ** 2)))
-    print(f"   ({(time.time() - start) / seeds:.1f} s per run)")
-    summary("   validation MSE", vals)
-    summary("   test MSE", tests)
-    summary("   validation MSE / baseline", np.array(vals) / np.mean(y_val ** 2))
-    summary("   test MSE / baseline", np.array(tests) / np.mean(y_test ** 2))
-
-
-OPTIMIZERS = {
-    "sgd 0.01": lambda: keras.optimizers.SGD(learning_rate=0.01),
-    "momentum 0.01": lambda: keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
-    "adam 0.01": lambda: keras.optimizers.Adam(learning_rate=0.01),
-    "sgd 0.001": lambda: keras.optimizers.SGD(learning_rate=0.001),
-    "sgd 0.1": lambda: keras.optimizers.SGD(learning_rate=0.1),
-    "sgd 3.0": lambda: keras.optimizers.SGD(learning_rate=3.0),
-}
-
-
-def optimizers(seeds, epochs=40):
-    x_train, _, _, y_train, _, _ = regression_data()
-    finals = {name: [] for name in OPTIMIZERS}
-    firsts = {name: [] for name in OPTIMIZERS}
-    start = time.time()
-    for seed in range(seeds):
-        for name, make in OPTIMIZERS.items():
-            keras.utils.set_random_seed(seed)
-            model = regression_model(x_train.shape[1], make())
-            losses = model.fit(x_train, y_train, epochs=epochs, batch_size=len(x_train), verbose=0).history["loss"]
-            finals[name].append(losses[-1])
-            firsts[name].append(losses[0])
-    print(f"-- optimizers, full batch, {epochs} epochs ({(time.time() - start) / seeds / len(OPTIMIZERS):.1f} s "
-          "per run); first loss (the same for all at one seed):")
-    summary("   first loss", firsts["sgd 0.01"])
-    for name in OPTIMIZERS:
-        summary(f"   final loss {name}", finals[name])
-    summary("   final loss ratio sgd 0.01 / adam 0.01", np.array(finals["sgd 0.01"]) / np.array(finals["adam 0.01"]))
-    summary("   final loss ratio sgd 0.01 / momentum 0.01",
-            np.array(finals["sgd 0.01"]) / np.array(finals["momentum 0.01"]))
-    summary("   final loss ratio sgd 0.001 / sgd 0.01", np.array(finals["sgd 0.001"]) / np.array(finals["sgd 0.01"]))
-    summary("   final / first, sgd 0.001", np.array(finals["sgd 0.001"]) / np.array(firsts["sgd 0.001"]))
-
-
-def cancer(seeds):
-    x, y = load_breast_cancer(return_X_y=True)
-    x_train, x_val, x_test, y_train, y_val, y_test = three_way(x, y, 51, 52, stratify=True)
-    majority = np.bincount(y_train).argmax()
-    print(f"-- breast cancer: {len(x_train)} / {len(x_val)} / {len(x_test)}; majority baseline: validation "
-          f"{np.mean(y_val == majority):.3f}, test {np.mean(y_test == majority):.3f}")
-    scaled = (standardise(x_train, x_train), standardise(x_train, x_val), standardise(x_train, x_test),
-              y_train, y_val, y_test)
-    classification_runs(scaled, 30, [16], 30, seeds, "cancer [16], standardised (thresholds)")
-    raw = (x_train, x_val, x_test, y_train, y_val, y_test)
-    classification_runs(raw, 30, [16], 30, seeds, "cancer [16], raw features")
-
-
-def circles(seeds):
-    x, y = make_circles(n_samples=1000, factor=0.4, noise=0.3, random_state=2)
-    data = three_way(x, y, 23, 24)
-    for hidden in ([20, 10], [10], [2], []):
-        classification_runs(data, 2, hidden, 20, seeds, f"circles {hidden}")
-
-
 def zeros(seeds):
     counts, spreads = [], []
     for seed in range(seeds):
@@ -194,7 +95,7 @@ def zeros(seeds):
     summary("   largest spread between columns", spreads, ".2e")
 
 
-PARTS = {"blobs": blobs, "regression": regression, "optimizers": optimizers, "cancer": cancer, "circles": circles, "zeros": zeros}
+PARTS = {"blobs": blobs, "zeros": zeros}
 
 if __name__ == "__main__":
     n_seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
