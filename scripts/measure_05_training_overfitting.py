@@ -9,7 +9,7 @@ after each hidden layer, and plain with EarlyStopping(val_loss, patience, restor
   epochs run; and for section 8's model (plain, 10 epochs, no validation) the validation and test accuracy.
 Prints min-max (mean) over the seeds, and the seconds each fit took.
 
-Usage: .venv/bin/python scripts/measure_05_training_overfitting.py [seeds, default 5] [epochs, default 50] [units, default 64]
+Usage: .venv/bin/python scripts/measure_05_training_overfitting.py [seeds, default 5] [epochs, default 30] [units, default 64]
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def accuracy(model, x, y) -> float:
 
 def main() -> None:
     seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+    epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 30
     units = int(sys.argv[3]) if len(sys.argv) > 3 else 64
     x_train, y_train, x_val, y_val, x_test, y_test = moons()
     rows: dict[str, dict[str, list[float]]] = {}

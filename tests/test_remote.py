@@ -289,3 +289,19 @@ def test_does_an_int_too_long_for_json_fail_at_once(connect):
 def test_does_a_student_functions_name_reach_the_checker(checker):
     """Does a student function's __name__, a readable dunder, come back from the student's side?"""
     assert checker["check_positive"].__name__ == "check_positive"
+
+
+def test_are_two_names_for_one_keras_model_one_model_in_the_checker(checker, student):
+    """Do two student names bound to one Keras model give one model in the checker, and two models two?"""
+    import keras
+
+    def build():
+        return keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+
+    student["final_model"] = student["alias"] = build()
+    student["reloaded_model"] = build()
+    assert checker["alias"] is checker["final_model"]
+    assert checker["reloaded_model"] is not checker["final_model"]
+    checker.forget()  # a new cell fetches afresh
+    student["alias"] = build()
+    assert checker["alias"] is not checker["final_model"]

@@ -56,6 +56,7 @@ class Agent:
         self.send_lock = threading.Lock()
         self.objects: dict[int, Any] = {}     # handle -> object (kept alive while grading)
         self.handles: dict[int, int] = {}     # id(object) -> handle, so an object always has one handle
+        self.named_models: dict[int, Any] = {}  # id(model) -> model, kept alive so that its id stays its own
         self.waiting: dict[int, queue.Queue] = {}
         self.workers: dict[int, threading.Thread] = {}
         self.numbers = itertools.count(1)
@@ -121,7 +122,13 @@ class Agent:
             name = header.get("name")
             if not isinstance(name, str) or name not in namespace:
                 raise NameError(f"name {name!r} is not defined")
-            return self.reply(namespace[name])
+            value = namespace[name]
+            header, blobs = self.reply(value)
+            keras = sys.modules.get("keras")
+            if keras is not None and isinstance(value, keras.Model):  # two names for one model stay one model
+                self.named_models[id(value)] = value
+                header["identity"] = id(value)
+            return header, blobs
         if op == "call":
             return self.call(self.target(header), value("args"), value("kwargs"))
         target = self.target(header)

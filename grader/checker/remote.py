@@ -47,6 +47,7 @@ class Channel:
         self.callbacks: dict[int, Callable] = {}
         self.callback_numbers: dict[int, int] = {}  # id(function) -> number
         self.gone: str | None = None
+        self.last_identity: Any = None  # the student-side id of the model the last reply brought, if any
 
     @classmethod
     def from_environment(cls) -> "Channel":
@@ -71,6 +72,7 @@ class Channel:
             raise UncheckableValue(f"the checker could not send this to {STUDENT}: {error}") from None
         self._send(message, blobs)
         header, reply_blobs = self._await(number)
+        self.last_identity = header.get("identity")
         if "error" in header:
             if header.get("uncheckable") is True:
                 message = str(header["error"].get("message", "") if isinstance(header["error"], dict) else "")[:500]
@@ -330,23 +332,28 @@ class StudentNamespace(dict):
     """The checker's globals: its own names first, then Python's builtins, then the student's names.
 
     A student name is fetched again in each cell (`forget` runs before every cell), and kept while the cell
-    runs, so a test sees the value the student's kernel holds when the test starts.
+    runs, so a test sees the value the student's kernel holds when the test starts. Two names that hold one
+    Keras model there hold one model here, so `a is b` answers as it would in the student's kernel.
     """
 
     def __init__(self, channel: Channel):
         super().__init__()
         self.channel = channel
         self.fetched: dict[str, Any] = {}
+        self.models: dict[int, Any] = {}  # the student-side id of a model -> the checker's copy of it
 
     def forget(self, *_: Any) -> None:
         self.fetched.clear()
+        self.models.clear()
 
     def __missing__(self, name: str) -> Any:
         if name in builtins.__dict__ or (name.startswith("__") and name.endswith("__")):
             raise KeyError(name)
         if name not in self.fetched:
             try:
-                self.fetched[name] = self.channel.request("get", name=name)
+                value = self.channel.request("get", name=name)
+                identity = self.channel.last_identity
+                self.fetched[name] = self.models.setdefault(identity, value) if type(identity) is int else value
             except NameError:
                 raise NameError(f"name {name!r} is not defined: define it in your notebook (finish the exercise "
                                 "that asks for it) and run its cell") from None

@@ -3,16 +3,17 @@
 Thresholds (scripts/measure_05_training.py, seeds 0-9, the notebook's data, settings and splits: 64 % training,
 16 % validation, 20 % test; min-max (mean)):
 - ex7_regression_beats_baseline, MSE <= 0.75 x the baseline's (predicting the training mean) on the validation and
-  the test patients: Dense(16, relu) -> Dense(1), Adam(0.01), 60 epochs of 32, standardised features and target:
-  MSE / baseline 0.569-0.632 (0.593) on validation, 0.469-0.602 (0.538) on test.
-- ex8_optimizer_behaviour, the same network trained full-batch for 40 epochs on the diabetes training set (the
+  the test patients: Dense(16, relu) -> Dense(1), Adam(0.01), 30 epochs of 32, standardised features and target:
+  MSE / baseline 0.552-0.623 (0.580) on validation, 0.473-0.532 (0.505) on test.
+- ex8_optimizer_behaviour, the same network trained full-batch for 20 epochs on the diabetes training set (the
   visible part uses seed 0, the hidden part a seed from 1-9 drawn when grading): final loss SGD(0.01) / Adam(0.01)
-  >= 1.2: measured 1.34-1.95 (1.52; seed 0: 1.34); SGD / SGD with momentum 0.9 >= 1.1: 1.24-1.87 (seed 0: 1.30);
-  SGD(0.001) / SGD(0.01) >= 1.15: 1.26-2.51 (seed 0: 2.19); SGD(3.0) ends in nan for every seed. Final losses:
-  SGD 0.534-0.850, momentum 0.431-0.466, Adam 0.389-0.465, SGD(0.1) 0.423-0.455, SGD(0.001) 0.741-1.947.
+  >= 1.2: measured 1.34-2.19 (1.59; seed 0: 1.49); SGD / SGD with momentum 0.9 >= 1.1: 1.23-2.08 (seed 0: 1.41);
+  SGD(0.001) / SGD(0.01) >= 1.1: 1.17-2.23 (seed 0: 1.91; a rate that never reaches the optimizer gives 1);
+  SGD(3.0) ends in nan for every seed. Final losses: SGD 0.594-1.152, momentum 0.483-0.554, Adam 0.421-0.555,
+  SGD(0.1) 0.447-0.497, SGD(0.001) 0.758-2.221.
 - ex9_cancer_accuracy >= 0.93 on the standardised validation set and >= 0.92 on the test set: Dense(16, relu) ->
-  Dense(1, sigmoid), Adam(0.01), 30 epochs of 32: validation 0.956-0.978 (0.970), test 0.965-0.991 (0.980). The
-  same network on raw features: validation 0.857-0.956, test 0.798-0.974. Majority baseline 0.626 / 0.632.
+  Dense(1, sigmoid), Adam(0.01), 20 epochs of 32: validation 0.967-0.978 (0.976), test 0.965-0.991 (0.978). The
+  same network on raw features: validation 0.868-0.967, test 0.789-0.930. Majority baseline 0.626 / 0.632.
 - ex10_circles_accuracy >= 0.75 on the validation and the test points: hidden layers [20, 10], Adam(0.01), 20 epochs
   of 32: validation 0.769-0.806 (0.791), test 0.780-0.790 (0.785). For the table (validation): [10] 0.775-0.812;
   [2] 0.456-0.762; no hidden layer 0.394-0.425.
@@ -518,10 +519,10 @@ RIGHT += [
 # Thresholds (scripts/measure_05_training_overfitting.py, seeds 0-5, the notebook's data and settings: make_moons(840, noise=0.3,
 # random_state=5), 40 training, 400 validation and 400 test points; two Dense(64, relu) layers, Adam(0.01), mini-batches
 # of 20; min-max (mean)):
-# - ex13_regularised_gap: plain minus regularised gap (validation minus training cross-entropy, 50 epochs) >= 0.05:
-#   measured plain - L2(0.01) 0.223-0.441, plain - dropout(0.5) 0.137-0.394 (gaps: plain 0.374-0.610, L2 0.151-0.169,
-#   dropout 0.203-0.291).
-# - ex13_predict_l2: L2's final reported training loss is above the plain one's by 0.205-0.228 (50 epochs); the test
+# - ex13_regularised_gap: plain minus regularised gap (validation minus training cross-entropy, 30 epochs) >= 0.05:
+#   measured plain - L2(0.01) 0.134-0.275, plain - dropout(0.5) 0.094-0.248 (gaps: plain 0.273-0.420, L2 0.139-0.145,
+#   dropout 0.164-0.199).
+# - ex13_predict_l2: L2's final reported training loss is above the plain one's by 0.150-0.194 (30 epochs); the test
 #   measures its own pair (15 epochs).
 # - ex13_stopped_accuracy >= 0.85 on the test points: EarlyStopping(val_loss, patience 10, restore_best_weights) stops
 #   after 20-22 epochs, test accuracy 0.870-0.875 (0.872). An untrained network (seeds 0-7) scores 0.16-0.82 on the test
@@ -754,4 +755,8 @@ WRONG += [
     ("ex14_save_load", SAVE_LOAD.format(steps=SAVE + "\n" + TRAIN), ["ex14_reloaded_same", "ex14_reloaded_trained"]),
     # Never trained: saved and reloaded faithfully, but it is not the trained model.
     ("ex14_save_load", SAVE_LOAD.format(steps=SAVE), ["ex14_reloaded_trained"]),
+    # Saved, but never loaded: reloaded_model is final_model itself (the checker keeps two names for one model
+    # one model, grader/checker/remote.py), so it predicts the same by definition.
+    ("ex14_save_load", "keras.utils.set_random_seed(2)\nfinal_model = build_plain_model()\n" + TRAIN + "\n" + SAVE
+                       + "\nreloaded_model = final_model\n", ["ex14_reloaded_same"]),
 ]
