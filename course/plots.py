@@ -276,19 +276,24 @@ def function_curves(x: Sequence[float], curves: Mapping[str, Sequence[float]], t
 def curve_panels(panels: Mapping[str, Mapping[str, Sequence[float]]], title: str = "", x_title: str = "epoch",
                  y_title: str = "loss", log_y: bool = False) -> go.Figure:
     """Side-by-side line charts, one panel per entry of `panels` (panel title -> {series name -> values}).
-    Values that are not finite (a loss that overflowed) are left out of the line."""
+    A series name that appears in several panels has one colour and one legend entry. Values that are not
+    finite (a loss that overflowed) are left out of the line."""
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), horizontal_spacing=0.08)
+    palette = px.colors.qualitative.Plotly
+    colours: dict[str, str] = {}
     for column, curves in enumerate(panels.values(), start=1):
         for name, values in curves.items():
             _not_finished(values, f"the curve {name!r}")
             values = np.asarray(values, dtype=float)
             shown = np.where(np.isfinite(values) & (values < 1e30), values, np.nan)
+            first = name not in colours
+            colour = colours.setdefault(name, palette[len(colours) % len(palette)])
             fig.add_trace(go.Scatter(x=np.arange(1, len(values) + 1), y=shown, mode="lines", name=name,
-                                     legendgroup=str(column)), row=1, col=column)
+                                     legendgroup=name, showlegend=first, line={"color": colour}), row=1, col=column)
         fig.update_xaxes(title_text=x_title, row=1, col=column)
         fig.update_yaxes(title_text=y_title if column == 1 else None, type="log" if log_y else None,
                          row=1, col=column)
-    fig.update_layout(title=title, width=460 * len(panels), height=440, legend={"groupclick": "toggleitem"})
+    fig.update_layout(title=title, width=460 * len(panels), height=440, legend={"groupclick": "togglegroup"})
     return fig
 
 

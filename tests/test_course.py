@@ -251,6 +251,14 @@ def test_every_plot_helper_returns_a_figure():
     assert [len(a) for a in arrows] == [5, 2]  # one arrow per tensor: 2 inputs -> 2 Dense -> Concatenate -> Dense
 
 
+def test_curve_panels_give_a_series_in_several_panels_one_colour_and_one_legend_entry():
+    figure = plots.curve_panels({"plain": {"training": [0.5, 0.3], "validation": [0.6, 0.7]},
+                                 "L2": {"training": [0.6, 0.5], "validation": [0.6, 0.6]}})
+    colours = {(trace.name, trace.line.color) for trace in figure.data}
+    assert len(colours) == 2 and {name for name, _ in colours} == {"training", "validation"}
+    assert [trace.showlegend for trace in figure.data] == [True, True, False, False]
+
+
 def test_window_positions_has_one_row_per_output_value():
     figure = plots.window_positions(7, 3, [("valid", 1), ("valid", 2), ("same", 1), ("same", 2)])
     assert [len(trace.z) for trace in figure.data] == [5, 3, 7, 4]  # = conv_output_size for each layout
