@@ -39,9 +39,6 @@ DIFFERENCES = {
     # instead fails a notebook whose kernel is missing or differs from the source's.
     "test_missing_source_kernelspec": "the kernel is always the course's python3",
     "test_incorrect_source_kernelspec": "the kernel is always the course's python3",
-    # Not a choice: a gap (issue 21, part 1). The test deletes a student function in a test cell to check that
-    # another one calls it; here the deletion happens in the checker, and the student's kernel never sees it.
-    "test_hidden_tests_single_notebook": "a test cell's `del` of a student name does not reach the student's kernel",
 }
 # nbgrader skips these itself, whatever runs the notebooks ("takes too long to run").
 SKIPPED_BY_NBGRADER = {"test_many_students", "test_infinite_loop_with_output"}

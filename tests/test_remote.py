@@ -305,3 +305,113 @@ def test_are_two_names_for_one_keras_model_one_model_in_the_checker(checker, stu
     checker.forget()  # a new cell fetches afresh
     student["alias"] = build()
     assert checker["alias"] is not checker["final_model"]
+
+
+def run_test_cell(checker, source: str) -> None:
+    """Run `source` as the checker kernel runs a test cell: its hash known, the hooks before and after it."""
+    import hashlib
+
+    checker.test_cells = frozenset({hashlib.sha256(source.encode()).hexdigest()})
+    checker.forget(SimpleNamespace(raw_cell=source))
+    try:
+        exec(source, checker)
+    finally:
+        checker.after_cell()
+
+
+NBGRADER_IDIOM = """
+orig_double = double
+del double
+try:
+    apply_double(1)
+except NameError:
+    uses_double = True
+else:
+    uses_double = False
+finally:
+    double = orig_double
+restored_in_cell = double(4)
+"""
+
+
+def test_does_a_test_cells_del_and_restore_of_a_student_name_act_in_the_students_kernel(checker, student):
+    """Does nbgrader's idiom (save, `del`, call, restore in `finally`) see the deletion from the student's code?"""
+    exec("def apply_double(x):\n    return double(x) + 1\n", student)  # looks `double` up as a global
+    original = student["double"]
+    run_test_cell(checker, NBGRADER_IDIOM)
+    assert checker["uses_double"] is True and checker["restored_in_cell"] == 8
+    assert student["double"] is original
+
+
+def test_is_a_name_a_test_cell_deleted_and_never_restored_back_after_the_cell(checker, student):
+    """Does the student's kernel get back a name that a test cell deleted or replaced and did not restore?"""
+    original = student["double"]
+    run_test_cell(checker, "seen = double(1)\ndel double\n")
+    assert student["double"] is original and checker["seen"] == 2
+    run_test_cell(checker, "kept = one\none = lambda: 5\nfive = apply(lambda x: one(), 0)\n")
+    assert student["one"]() == 1
+
+
+def test_does_a_test_cell_replacing_a_student_function_reach_the_students_code(checker, student):
+    """Does a test cell's replacement of a function the student's code calls run when that code calls it?"""
+    exec("def apply_double(x):\n    return double(x) + 1\n", student)
+    run_test_cell(checker, "real = double\ndouble = lambda x: 100\nreplaced = apply_double(1)\ndouble = real\n")
+    assert checker["replaced"] == 101 and student["apply_double"](1) == 3
+
+
+def test_do_other_cells_keep_their_assignments_to_themselves(checker, student):
+    """Does a cell that is not a test (the setup), or a name the test never took from the student, stay local?"""
+    checker.forget(SimpleNamespace(raw_cell="one = 7"))  # not a test cell
+    exec("seen = one()\none = 7\n", checker)
+    checker.after_cell()
+    run_test_cell(checker, "model = 'the test'\n")  # a test's own name, though the student has `model` too
+    assert student["one"]() == 1 and isinstance(student["model"], Model)
+    assert checker["one"] == 7 and checker["model"] == "the test"
+
+
+def test_does_deleting_a_name_the_student_lacks_raise_name_error(checker):
+    """Does `del` of a name defined nowhere raise NameError in a test cell, as in one kernel?"""
+    with pytest.raises(NameError):
+        run_test_cell(checker, "del not_defined_anywhere\n")
+
+
+def test_does_counting_calls_count_the_students_calls_through_a_module(checker, student, monkeypatch):
+    """Does checks.counting_calls count the calls the student's code makes to np.linalg.inv, and put it back?"""
+    from course import calls, checks
+
+    inverse = np.linalg.inv
+    fake_np = SimpleNamespace(linalg=SimpleNamespace(inv=inverse))
+    student["np"] = fake_np
+    student["solve"] = lambda a, b: student["np"].linalg.inv(a) @ b
+    student["solve_by_hand"] = lambda a, b: np.linalg.solve(a, b)
+    monkeypatch.setattr(calls, "student_kernel", checker)
+    checker["checks"], checker["np"] = checks, np  # the setup cell's names
+    run_test_cell(checker, """
+a, b = np.eye(2) * 2, np.ones(2)
+with checks.counting_calls("np.linalg.inv") as inv:
+    solve(a, b)
+    solve(a, b)
+with checks.counting_calls("np.linalg.inv") as not_inv:
+    solve_by_hand(a, b)
+""")
+    assert checker["inv"].calls == 2 and checker["not_inv"].calls == 0
+    assert fake_np.linalg.inv is inverse
+
+
+def test_does_counting_calls_work_in_one_kernel():
+    """Does checks.counting_calls count calls in the notebook's own kernel (a bare name and a module's)?"""
+    from course import checks
+
+    names = {"checks": checks, "np": np}
+    exec("""
+def helper(x):
+    return x + 1
+
+def uses_helper(x):
+    return helper(x) * np.linalg.det(np.eye(2))
+
+with checks.counting_calls("helper") as helper_calls, checks.counting_calls("np.linalg.det") as det_calls:
+    uses_helper(1)
+""", names)
+    assert names["helper_calls"].calls == 1 and names["det_calls"].calls == 1
+    assert names["helper"].__name__ == "helper" and np.linalg.det.__name__ == "det"

@@ -6,6 +6,8 @@ end only the checker holds. A thread serves requests on it while the kernel runs
     get       a name from the notebook's namespace     call      a student function, class or method
     getattr   an attribute                              setattr   (also getitem, setitem)
     len, list, contains, isinstance                     cancel    stop a call the checker gave up on
+    bind, unbind  a test cell assigns or deletes a name  watch, unwatch  count calls to a function
+    restore   the end of a test cell: put back every name it changed and every function it watched
 
 Each answer is data (see wire.py), or a handle: a number standing for an object that stays here. Arguments
 arrive the same way; a callable from the checker arrives as a callback, which calls back into the checker.
@@ -36,6 +38,9 @@ class Cancelled(BaseException):
     """Raised inside a call the checker has given up on (a BaseException, so `except Exception` won't stop it)."""
 
 
+_MISSING = object()  # a name that was not defined before a test cell set it
+
+
 class Callback:
     """A callable of the checker's (an activation function, say): calling it asks the checker to run it."""
 
@@ -57,6 +62,8 @@ class Agent:
         self.objects: dict[int, Any] = {}     # handle -> object (kept alive while grading)
         self.handles: dict[int, int] = {}     # id(object) -> handle, so an object always has one handle
         self.named_models: dict[int, Any] = {}  # id(model) -> model, kept alive so that its id stays its own
+        self.originals: dict[str, Any] = {}   # name -> its value before the current test cell changed it
+        self.watches: dict[int, tuple] = {}   # number -> (holder, name, original function, [calls])
         self.waiting: dict[int, queue.Queue] = {}
         self.workers: dict[int, threading.Thread] = {}
         self.numbers = itertools.count(1)
@@ -131,6 +138,15 @@ class Agent:
             return header, blobs
         if op == "call":
             return self.call(self.target(header), value("args"), value("kwargs"))
+        if op in ("bind", "unbind"):
+            return self.rebind(op, header.get("name"), value("value") if op == "bind" else None)
+        if op == "restore":
+            self.restore()
+            return self.reply(None)
+        if op == "watch":
+            return self.reply(self.watch(header.get("name")))
+        if op == "unwatch":
+            return self.reply(self.unwatch(header.get("watch")))
         target = self.target(header)
         if op == "getattr":
             return self.reply(getattr(target, str(header.get("name"))))
@@ -165,6 +181,74 @@ class Agent:
         same = next((path for path, arg in places if arg is result and self.mutable(arg)), None)
         reply = {"value": {"t": "arg", "path": list(same)} if same else encoder.encode(result), "updates": updates}
         return reply, encoder.blobs
+
+    # -- a test cell that changes the notebook's names, for the length of that cell ---------------------------
+
+    def rebind(self, op: str, name: Any, new: Any) -> tuple[dict, list[bytes]]:
+        namespace = self.namespace()
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"not a name: {name!r}")
+        if op == "unbind" and name not in namespace:
+            raise NameError(f"name {name!r} is not defined")
+        self.originals.setdefault(name, namespace.get(name, _MISSING))
+        if op == "bind":
+            namespace[name] = new
+        else:
+            del namespace[name]
+        return self.reply(None)
+
+    def restore(self) -> None:
+        namespace = self.namespace()
+        for name, original in self.originals.items():
+            if original is _MISSING:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = original
+        self.originals.clear()
+        for number in list(self.watches):
+            self.unwatch(number)
+
+    def watch(self, target: Any) -> int:
+        """Stand in for the function at `target` ("np.linalg.inv", "squares"), counting its calls."""
+        parts = target.split(".") if isinstance(target, str) else []
+        if not parts or not all(part.isidentifier() for part in parts):
+            raise ValueError(f"not a dotted name: {target!r}")
+        namespace = self.namespace()
+        if len(parts) == 1:
+            if target not in namespace:
+                raise NameError(f"name {target!r} is not defined")
+            holder = namespace
+        else:
+            holder = namespace[parts[0]] if parts[0] in namespace else sys.modules.get(parts[0])
+            if holder is None:
+                raise NameError(f"name {parts[0]!r} is not defined")
+            for part in parts[1:-1]:
+                holder = getattr(holder, part)
+        name = parts[-1]
+        original = holder[name] if holder is namespace else getattr(holder, name)
+        calls = [0]
+
+        def stand_in(*args, **kwargs):
+            calls[0] += 1
+            return original(*args, **kwargs)
+
+        self._put(holder, name, stand_in)
+        number = next(self.numbers)
+        self.watches[number] = (holder, name, original, calls)
+        return number
+
+    def unwatch(self, number: Any) -> int:
+        """Put the watched function back; how many times it was called."""
+        holder, name, original, calls = self.watches.pop(number)
+        self._put(holder, name, original)
+        return calls[0]
+
+    @staticmethod
+    def _put(holder: Any, name: str, value: Any) -> None:
+        if isinstance(holder, dict):
+            holder[name] = value
+        else:
+            setattr(holder, name, value)
 
     def reply(self, result: Any) -> tuple[dict, list[bytes]]:
         encoder = wire.Encoder(self.describe, self.limits)

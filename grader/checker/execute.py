@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import hashlib
 import importlib.util
 import os
 import queue
@@ -181,7 +182,8 @@ class CheckedExecute(Execute):
             kernel_name=kernel.CHECKER_KERNEL if checker else kernel.STUDENT_KERNEL, sandbox=self._sandbox,
             channel=self._ends.pop(role), parent=self,
             extra_env={"COURSE_MESSAGE_LIMIT": str(self.message_limit),
-                       **({"COURSE_CALL_TIMEOUT": str(self.call_timeout)} if checker else {})},
+                       **({"COURSE_CALL_TIMEOUT": str(self.call_timeout), "COURSE_TEST_CELLS": self._test_cells}
+                          if checker else {})},
             submission=None if checker else self._workdir, submitted=None if checker else self._submitted_folder())
         self._managers[role] = km
         return km
@@ -220,6 +222,8 @@ class CheckedExecute(Execute):
         self.files_copied: list[str] = []
         submitted = set(os.listdir(self._workdir)) if self._workdir.is_dir() else set()
         self.roles = cell_roles(nb, instructor)
+        self._test_cells = " ".join(sorted({hashlib.sha256(cell.source.encode()).hexdigest()
+                                            for cell, role in zip(nb.cells, self.roles) if role == CHECKER}))
         self._deadline = time.monotonic() + self.wall_time_limit
         self.timeout_func = self._cell_timeout
         self._stopped: dict[str, str] = {}

@@ -13,6 +13,7 @@ Everything that arrives is data (wire.py) or a handle; Keras models are checked 
 from __future__ import annotations
 
 import builtins
+import hashlib
 import itertools
 import os
 import signal
@@ -334,21 +335,70 @@ class StudentNamespace(dict):
     A student name is fetched again in each cell (`forget` runs before every cell), and kept while the cell
     runs, so a test sees the value the student's kernel holds when the test starts. Two names that hold one
     Keras model there hold one model here, so `a is b` answers as it would in the student's kernel.
+
+    In a test cell (one whose source is in `test_cells`, by its SHA-256), a student name the cell has read,
+    deleted or set stays the student's for the rest of the cell: `del name` and `name = value` at the top level
+    of the cell act in the student's kernel too, so nbgrader's idiom of deleting or replacing a function to
+    see whether another one calls it works. After the cell (`after_cell`), the student's kernel gets back
+    every name the cell changed there.
     """
 
-    def __init__(self, channel: Channel):
+    def __init__(self, channel: Channel, test_cells: frozenset[str] = frozenset()):
         super().__init__()
-        self.channel = channel
+        self.channel, self.test_cells = channel, test_cells
         self.fetched: dict[str, Any] = {}
         self.models: dict[int, Any] = {}  # the student-side id of a model -> the checker's copy of it
+        self.in_test = False
+        self.changed_student = False  # whether this cell changed the student's names (restored after it)
 
-    def forget(self, *_: Any) -> None:
+    def forget(self, info: Any = None) -> None:
+        """Before each cell: fetch student names afresh, and note whether the cell is a test."""
         self.fetched.clear()
         self.models.clear()
+        source = getattr(info, "raw_cell", None)
+        self.in_test = isinstance(source, str) and hashlib.sha256(source.encode()).hexdigest() in self.test_cells
+
+    def after_cell(self, *_: Any) -> None:
+        """After each cell: undo in the student's kernel what the cell changed there (never raises: an error
+        here would be written to stderr, which nbgrader scores as a failed test)."""
+        self.in_test = False
+        if self.changed_student:
+            self.changed_student = False
+            try:
+                self.channel.request("restore")
+            except Exception:  # noqa: BLE001 (a kernel that is gone has nothing to restore)
+                pass
+
+    def student_call(self, op: str, **fields: Any) -> Any:
+        """A request that changes the student's names for the rest of this cell (`watch`, say)."""
+        self.changed_student = True
+        return self.channel.request(op, **fields)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if self.in_test and name in self.fetched and not dict.__contains__(self, name):
+            self.changed_student = True
+            try:
+                self.channel.request("bind", {"value": value}, name=name)
+            except UncheckableValue as error:
+                raise UncheckableValue(f"{name!r} is a name in your notebook, and this value cannot be set there "
+                                       f"for the test ({error}); the test should use another name") from None
+            self.fetched[name] = value
+            return
+        super().__setitem__(name, value)
+
+    def __delitem__(self, name: str) -> None:
+        if dict.__contains__(self, name) or not self.in_test:
+            super().__delitem__(name)
+            return
+        self.changed_student = True
+        self.channel.request("unbind", name=name)  # a NameError if the student's kernel lacks it
+        self.fetched[name] = _DELETED
 
     def __missing__(self, name: str) -> Any:
         if name in builtins.__dict__ or (name.startswith("__") and name.endswith("__")):
             raise KeyError(name)
+        if self.fetched.get(name) is _DELETED:
+            raise NameError(f"name {name!r} is not defined")
         if name not in self.fetched:
             try:
                 value = self.channel.request("get", name=name)
@@ -358,3 +408,6 @@ class StudentNamespace(dict):
                 raise NameError(f"name {name!r} is not defined: define it in your notebook (finish the exercise "
                                 "that asks for it) and run its cell") from None
         return self.fetched[name]
+
+
+_DELETED = object()  # a student name a test cell has deleted, for the rest of that cell
