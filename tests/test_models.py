@@ -221,6 +221,88 @@ def test_is_a_corrupt_archive_member_refused():
         models.check_archive(bytes(data))
 
 
+def model_with_weights(keras, change) -> bytes:
+    """A real .keras archive of a small Dense model, with `change(h5 file, path of the kernel)` applied to its
+    weights file."""
+    import h5py
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    original = zipfile.ZipFile(io.BytesIO(models.to_bytes(model)))
+    weights = io.BytesIO(original.read("model.weights.h5"))
+    with h5py.File(weights, "a") as file:
+        kernels = []
+        file.visititems(lambda name, item: kernels.append(name) if name.endswith("dense/vars/0") else None)
+        change(file, kernels[0])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in original.namelist():
+            out.writestr(name, weights.getvalue() if name == "model.weights.h5" else original.read(name))
+    return buffer.getvalue()
+
+
+def compressed(size):
+    def change(file, kernel):
+        del file[kernel]
+        file.create_dataset(kernel, shape=(size, size), dtype="float32", compression="gzip", chunks=(500, 500))
+    return change
+
+
+def unwritten(file, kernel):
+    del file[kernel]
+    file.create_dataset(kernel, shape=(20000, 20000), dtype="float32", chunks=(500, 500))  # no data: a fill value
+
+
+def external(file, kernel):
+    del file[kernel]
+    file.create_dataset(kernel, shape=(3, 2), dtype="float32", external=[("/etc/hostname", 0, 24)])
+
+
+def soft_link(file, kernel):
+    file[kernel + "_link"] = __import__("h5py").SoftLink("/" + kernel)
+
+
+@pytest.mark.parametrize("change", [compressed(20000), unwritten, external, soft_link],
+                         ids=["compressed", "unwritten", "external", "link"])
+def test_is_a_weights_file_that_reads_as_more_than_it_holds_refused_before_keras_reads_it(keras, change, no_loading):
+    """Is an HDF5 weights file refused if it compresses, leaves unwritten, links or points outside its data?"""
+    data = model_with_weights(keras, change)
+    assert len(data) < 100_000  # a few KiB; the compressed and unwritten kernels read as 1.6 GB
+    with pytest.raises(UnsafeModel, match="weights"):
+        models.from_bytes(data)
+
+
+@pytest.mark.slow
+def test_a_compressed_weights_file_costs_keras_seconds_without_the_check(keras, monkeypatch):
+    """Control: without the check, Keras reads a compressed 12000 x 12000 kernel (a few KiB packed) in full
+    before it finds the shape wrong. One such kernel per layer held a grading worker for minutes (issue 21)."""
+    import time
+
+    data = model_with_weights(keras, compressed(12000))
+    monkeypatch.setattr(models, "_check_weights", lambda data: None)
+    started = time.monotonic()
+    with pytest.raises(UnsafeModel, match="could not load it safely"):
+        models.from_bytes(data)
+    assert time.monotonic() - started > 1
+
+
+def test_is_a_load_that_runs_past_its_time_limit_stopped(keras, monkeypatch):
+    """Does a load that takes longer than LOAD_SECONDS end in UnsafeModel soon after, and the next load work?"""
+    import time
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    model.compile(loss="mse", optimizer="adam")
+    data = models.to_bytes(model)
+    real_load = keras.saving.load_model
+    monkeypatch.setattr(models, "LOAD_SECONDS", 0.3)
+    monkeypatch.setattr(keras.saving, "load_model", lambda *args, **kwargs: time.sleep(30))
+    started = time.monotonic()
+    with pytest.raises(UnsafeModel, match="took over 0.3 s"):
+        models.from_bytes(data)
+    assert time.monotonic() - started < 2
+    monkeypatch.setattr(keras.saving, "load_model", real_load)
+    assert_same_model(model, models.from_bytes(data))
+
+
 # -- training histories -----------------------------------------------------------------------------------------------
 
 def test_is_a_history_rebuilt_from_its_numbers(keras):

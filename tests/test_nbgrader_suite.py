@@ -5,7 +5,8 @@ Jupyter config folder whose nbgrader_config.py puts grader.checker.execute.Check
 nbgrader's Execute, as this course's nbgrader_config.py does: every notebook of that suite then runs in the two
 sandboxed kernels. Every test must pass, except the ones in DIFFERENCES, each with its reason (also in
 docs/honest-grading.md); those must still fail, so that the list stays true and shows that the suite really ran
-through the checker (stock nbgrader passes them). It takes about 11 minutes.
+through the checker (stock nbgrader passes them). It takes about 5 minutes
+(4 min 31 s on 2 cores, 2026-12-06).
 """
 from __future__ import annotations
 

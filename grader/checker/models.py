@@ -10,10 +10,13 @@ functions (safe mode refuses the Python code of a lambda).
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import signal
 import tempfile
+import threading
 import warnings
 import zipfile
 from typing import Any
@@ -25,6 +28,9 @@ MAX_WEIGHTS = 1024 * 2**20
 # times its packed size is a zip bomb, refused before anything is unpacked. (Small ones may: a layer initialised
 # to zeros packs into almost nothing, and is a mistake for the tests to explain, not an attack.)
 MAX_RATIO = 100
+# The course's largest model (06's CNN) loads in about 0.1 s here; a load that takes longer than this is not a
+# model the tests can use, and must not hold a grading worker for minutes.
+LOAD_SECONDS = 20
 SMALL = 16 * 2**20
 KERAS_MODULES = {
     "keras", "keras.layers", "keras.initializers", "keras.regularizers", "keras.constraints", "keras.activations",
@@ -68,6 +74,52 @@ def check_archive(data: bytes) -> None:
     except (ValueError, RecursionError, zipfile.BadZipFile, OSError, EOFError):
         raise UnsafeModel("its config.json is not JSON, or the archive is damaged") from None
     _check_config(config)
+    if "model.weights.h5" in names:
+        _check_weights(archive.read("model.weights.h5"))
+
+
+def _check_weights(data: bytes) -> None:
+    """Keras writes every weight as a plain dataset whose numbers are all in the file. An HDF5 file can also
+    hold datasets that are compressed inside it, left unwritten (read as a fill value), stored in other files,
+    or made of links: a few KiB that read as gigabytes, slowly. Refuse all of those before Keras reads one."""
+    import h5py
+
+    if not data:
+        return
+    try:
+        with h5py.File(io.BytesIO(data), "r") as weights:
+            logical = _weights_size(weights, 0)
+    except UnsafeModel:
+        raise
+    except Exception:  # noqa: BLE001 (h5py raises many kinds of error on a damaged file)
+        raise UnsafeModel("its weights file is not a readable HDF5 file") from None
+    if logical > len(data):
+        raise UnsafeModel(f"its weights read as {logical} bytes from a file of {len(data)}; Keras writes every "
+                          "number into the file")
+
+
+def _weights_size(group: Any, depth: int) -> int:
+    import h5py
+
+    if depth > 32:
+        raise UnsafeModel("its weights file is nested too deeply")
+    total = 0
+    for name in group:
+        link = group.get(name, getlink=True)
+        if not isinstance(link, h5py.HardLink):
+            raise UnsafeModel(f"its weights file holds a link ({name!r}), which Keras does not write")
+        item = group[name]
+        if isinstance(item, h5py.Group):
+            total += _weights_size(item, depth + 1)
+        elif isinstance(item, h5py.Dataset):
+            plist = item.id.get_create_plist()
+            if item.is_virtual or plist.get_external_count() or plist.get_nfilters() or item.dtype.kind not in "biuf":
+                raise UnsafeModel(f"its weights file stores {name!r} compressed, elsewhere or as non-numbers, "
+                                  "which Keras does not")
+            total += item.size * item.dtype.itemsize
+        else:
+            raise UnsafeModel(f"its weights file holds {name!r}, which is neither a group nor a dataset")
+    return total
 
 
 def _check_config(node: Any, depth: int = 0) -> None:
@@ -118,14 +170,41 @@ def from_bytes(data: bytes) -> Any:
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _time_limit(LOAD_SECONDS):
             warnings.simplefilter("ignore")  # e.g. optimizer variables not restored: harmless, but stderr
             try:
                 return keras.saving.load_model(path, compile=True, safe_mode=True)
+            except LoadTooSlow:
+                raise UnsafeModel(f"your Keras model cannot be checked: loading it took over {LOAD_SECONDS} s "
+                                  "(a model of this course loads in under a second)") from None
             except Exception as error:
                 raise UnsafeModel(f"your Keras model cannot be checked: Keras could not load it safely ({type(error).__name__}: {error})"[:1500]) from None
     finally:
         os.unlink(path)
+
+
+class LoadTooSlow(BaseException):
+    """Raised inside Keras' loader when it runs past LOAD_SECONDS (a BaseException, so Keras cannot catch it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise LoadTooSlow in the block after `seconds`. Only in the main thread (where the checker's cells run);
+    C code that never returns to Python is stopped by the cell's own limit instead."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(*_: Any) -> None:
+        raise LoadTooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def to_bytes(model: Any) -> bytes:

@@ -48,7 +48,6 @@ class Channel:
         self.callbacks: dict[int, Callable] = {}
         self.callback_numbers: dict[int, int] = {}  # id(function) -> number
         self.gone: str | None = None
-        self.last_identity: Any = None  # the student-side id of the model the last reply brought, if any
 
     @classmethod
     def from_environment(cls) -> "Channel":
@@ -63,6 +62,16 @@ class Channel:
         """Send one request and return its decoded value; raise the student's error, TimeoutError or
         StudentKernelGone."""
         __tracebackhide__ = True
+        return self._exchange(op, values, args, **fields)[0]
+
+    def fetch(self, name: str) -> tuple[Any, Any]:
+        """A student name's value, and the student-side id of the Keras model it holds (None for anything else)."""
+        __tracebackhide__ = True
+        value, header = self._exchange("get", name=name)
+        return value, header.get("identity")
+
+    def _exchange(self, op: str, values: dict[str, Any] | None = None, args: tuple = (), **fields) -> tuple[Any, dict]:
+        __tracebackhide__ = True
         if self.gone:
             raise StudentKernelGone(self.gone)
         number = next(self.numbers)
@@ -73,7 +82,6 @@ class Channel:
             raise UncheckableValue(f"the checker could not send this to {STUDENT}: {error}") from None
         self._send(message, blobs)
         header, reply_blobs = self._await(number)
-        self.last_identity = header.get("identity")
         if "error" in header:
             if header.get("uncheckable") is True:
                 message = str(header["error"].get("message", "") if isinstance(header["error"], dict) else "")[:500]
@@ -86,7 +94,7 @@ class Channel:
                 raise wire.WireError("malformed updates")
             for update in updates:
                 self._apply(update, decoder, args)
-            return decoder.decode(header.get("value"))
+            return decoder.decode(header.get("value")), header
         except wire.WireError as error:
             raise UncheckableValue(f"{STUDENT} returned something that cannot be checked: {error}") from None
 
@@ -401,8 +409,7 @@ class StudentNamespace(dict):
             raise NameError(f"name {name!r} is not defined")
         if name not in self.fetched:
             try:
-                value = self.channel.request("get", name=name)
-                identity = self.channel.last_identity
+                value, identity = self.channel.fetch(name)
                 self.fetched[name] = self.models.setdefault(identity, value) if type(identity) is int else value
             except NameError:
                 raise NameError(f"name {name!r} is not defined: define it in your notebook (finish the exercise "
