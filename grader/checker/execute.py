@@ -51,7 +51,7 @@ from grader.bridge import wire
 from grader.checker import side_files
 from grader.checker.cells import (BOTH, CHECKER, STUDENT, InstructorCell, cell_roles,
                                   instructor_cells_from_gradebook)
-from grader.sandbox import kernel
+from grader.sandbox import kernel, processes
 from grader.sandbox.backend import HOME, Sandbox, backend_named
 from grader.sandbox.limits import Limits, SandboxUnavailable
 
@@ -242,6 +242,8 @@ class CheckedExecute(Execute):
             with self.setup_kernel():
                 info = self.wait_for_reply(self.kc.kernel_info())
                 nb.metadata["language_info"] = info["content"]["language_info"]
+                process = getattr(self.km.provisioner, "process", None)
+                self._student_processes = processes.snapshot(process.pid) if process is not None else {}
                 yield self
                 if self._sandbox.backend.isolated and STUDENT not in self._stopped:
                     self.files_copied = side_files.copy_back(self._ask_student, self._workdir, submitted, self.log)
@@ -306,6 +308,7 @@ class CheckedExecute(Execute):
             return cell
         client = self.checker if who == CHECKER else self
         timeout, started = self._cell_timeout(cell), time.monotonic()
+        watching = asyncio.ensure_future(self._watch_student())
         try:
             return await client.async_execute_cell(cell, index, store_history=True)
         except DeadKernelError:
@@ -316,11 +319,27 @@ class CheckedExecute(Execute):
                 raise  # slow output after a reply, not a runaway cell: nbgrader reports it as usual
             await self._stop(who, f"this cell ran past its time limit of {timeout} s and did not stop when "
                                   "interrupted")
+        finally:
+            watching.cancel()
         cell.outputs.append(_error("SandboxStopped", f"{self._stopped[who]}. This cell and the ones after it "
                                    "that need it score 0."))
         return cell
 
+    async def _watch_student(self) -> None:
+        """While a cell runs: stop the student's kernel within a second if it has replaced itself with another
+        program. Such a program may never answer: its own cell would wait out the cell's limit, and every call
+        from a test its own limit, while it holds the channel open. Stopped, its cell says why, and the
+        checker sees the channel close."""
+        while STUDENT not in self._stopped:
+            await asyncio.sleep(1)
+            program = processes.replaced(getattr(self, "_student_processes", {}))
+            if program is not None and STUDENT not in self._stopped:
+                await self._stop(STUDENT, f"your notebook's kernel replaced itself with another program ({program})")
+                return
+
     async def _stop(self, who: str, reason: str) -> None:
+        if who in self._stopped:
+            return  # stopped already (a replaced kernel, say, which then also looks dead): the first reason stands
         self.log.warning("Stopping %s: %s", _NAMES[who], reason)
         self._stopped[who] = reason
         manager = self._managers.get(who)
