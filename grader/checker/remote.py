@@ -344,8 +344,8 @@ class StudentNamespace(dict):
     runs, so a test sees the value the student's kernel holds when the test starts. Two names that hold one
     Keras model there hold one model here, so `a is b` answers as it would in the student's kernel.
 
-    In a test cell (one whose source is in `test_cells`, by its SHA-256), a student name the cell has read,
-    deleted or set stays the student's for the rest of the cell: `del name` and `name = value` at the top level
+    In a test cell (one whose source is in `test_cells`, by its SHA-256), a student name the cell has read or
+    deleted stays the student's for the rest of the cell: `del name` and `name = value` at the top level
     of the cell act in the student's kernel too, so nbgrader's idiom of deleting or replacing a function to
     see whether another one calls it works. After the cell (`after_cell`), the student's kernel gets back
     every name the cell changed there.
