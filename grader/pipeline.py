@@ -177,7 +177,9 @@ def check_place(root: Path, ids: list[str], workers: int | None = None, unsafe: 
         except pool.SandboxUnavailable as error:
             raise GradingError(f"grading stopped before running any student code: {error}") from None
 
-    preflight.check_solutions(root, ids, autograde_solutions)
+    full_marks = preflight.check_solutions(root, ids, autograde_solutions)
+    print("the instructor's solutions scored full marks here:",
+          ", ".join(f"{aid} {marks:g}/{marks:g}" for aid, marks in full_marks.items()))
 
 
 # The columns of nbgrader's grades.csv that hold text a student may choose (ids, names, e-mail addresses).

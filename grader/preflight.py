@@ -184,11 +184,13 @@ def _first_error(notebook: Path) -> str:
     return ""
 
 
-def check_solutions(root: Path, ids: list[str], autograde: Callable[[Path, list[tuple[str, str]]], list[str]]) -> None:
+def check_solutions(root: Path, ids: list[str],
+                    autograde: Callable[[Path, list[tuple[str, str]]], list[str]]) -> dict[str, float]:
     """Grade the instructor's solution of each assignment with `autograde(course, jobs)` (the same workers,
-    sandboxes and cluster as the students get); each must score full marks."""
+    sandboxes and cluster as the students get); each must score full marks. Return each assignment's marks."""
     from nbgrader.api import MissingEntry
 
+    full_marks = {}
     with tempfile.TemporaryDirectory(prefix="grading-self-test-") as scratch:
         folder = Path(scratch)
         problems = autograde(folder, scratch_course(root, ids, folder))
@@ -200,9 +202,11 @@ def check_solutions(root: Path, ids: list[str], autograde: Callable[[Path, list[
                 except MissingEntry:
                     score, possible = None, None
                 if score is not None and score == possible:
+                    full_marks[aid] = score
                     continue
                 error = _first_error(folder / "autograded" / SELF_TEST_STUDENT / aid / f"{aid}.ipynb")
                 got = f"scored {score:g} of {possible:g}" if score is not None else "could not be graded"
                 because = error or next((p.splitlines()[-1] for p in problems if p.startswith(aid)), "no error shown")
                 raise PreflightFailed(f"the instructor's solution to {aid} {got} when graded here ({because}), so "
                                       "this grading environment is broken: fix what the error names and grade again.")
+    return full_marks

@@ -1,15 +1,22 @@
 """One class, graded once, for tests/test_pipeline.py and tests/test_cheats.py (the `classroom` fixture).
 
-For every assignment: the solutions, the untouched release, one wrong answer, and the cheats of tests/cheats.py
-that `cheats.cases` picks for it (as the student named after the cheat). For the first assignment also a
-notebook that fails only a hidden test, one whose code prints the cells that run after it, one that records the
+For every assignment: the untouched release, one wrong answer, and the cheats of tests/cheats.py that
+`cheats.cases` picks for it (as the student named after the cheat). For the first assignment also the solutions,
+a notebook that fails only a hidden test, one whose code prints the cells that run after it, one that records the
 inputs the tests pass it and prints them last, one that displays HTML with a script and an event handler, and a
 corrupt file. The batch is graded once with
 `grader.pipeline.grade` (what `make grade` runs): one batch keeps both cores busy to the end, where two would
 each end on one slow notebook.
+
+The solutions of the other assignments are not handed in again: `make grade` grades every assignment's solutions
+itself before the batch, in the same workers and sandboxes, and grades nothing unless each scores full marks
+(grader/preflight.py). Grading them a second time as a student cost about 290 worker-seconds (02-06) and showed
+nothing new. What `make grade` printed is kept in grading-output.txt, for the tests to read.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import runpy
 from pathlib import Path
 
@@ -39,6 +46,7 @@ INJECTED_CODE = ("from IPython.display import HTML, display\n"
                  f"display(HTML(\"<strong>my answer</strong><script>{MARK.format('script')}</script>\"\n"
                  f"             \"<img src='missing.png' onerror=\\\"{MARK.format('handler')}\\\">\"))")
 INJECTED_MARKDOWN = f"My **notes** <img src='missing.png' onerror=\"{MARK.format('markdown')}\">"
+GRADING_OUTPUT = "grading-output.txt"  # what `make grade` printed for the class
 # The wrong answer each assignment's `one_wrong` student hands in: the first of tests/answers/<aid>.py, but for
 # 05's section 1 and 04's `standardise` left blank, whose results later cells need: each must cost its own points only.
 WRONG_ANSWER = {"06_cnn_mnist": "BLANK_PREPARE", "05_training": "BLANK_STANDARDISE"}
@@ -69,7 +77,8 @@ def graded_class(root: Path, released_course: Path) -> Path:
         released = released_notebook(root, aid)
         source = root / "source" / aid / f"{aid}.ipynb"
         blank = pipeline.blank_submission(released)
-        submit(root, "solved", aid, pipeline.solved_submission(released, source))
+        if aid == ASSIGNMENTS[0]:
+            submit(root, "solved", aid, pipeline.solved_submission(released, source))
         submit(root, "blank", aid, blank)
         wrong_id, wrong_source, _ = wrong_answer(aid)
         submit(root, "one_wrong", aid, with_answer(pipeline.solved_submission(released, source), wrong_id, wrong_source))
@@ -93,5 +102,9 @@ def graded_class(root: Path, released_course: Path) -> Path:
     corrupt = root / "submitted" / "corrupt" / first / f"{first}.ipynb"
     corrupt.parent.mkdir(parents=True)
     corrupt.write_text('{"cells": [ this is not json')
-    pipeline.grade(root)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        pipeline.grade(root)
+    (root / GRADING_OUTPUT).write_text(printed.getvalue())
+    print(printed.getvalue())
     return root

@@ -1,8 +1,9 @@
 """Does grading with the real nbgrader commands give the scores a class deserves, and the report it needs?
 
 The class of tests/classroom.py, graded once with `grader.pipeline.grade` (what `make grade` runs): for
-every assignment a student who submits the solutions, one who submits the untouched release, and one with a
-single wrong answer; a notebook failing a hidden test, one that snoops, and a corrupt file.
+every assignment a student who submits the untouched release and one with a single wrong answer; for the first
+also one who submits the solutions, a notebook failing a hidden test, one that snoops, and a corrupt file. Every
+assignment's solutions are graded by `make grade` itself, before the batch.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 from nbgrader.api import Gradebook
 from PIL import Image
 
-from classroom import HIDDEN_MESSAGE, wrong_answer
+from classroom import GRADING_OUTPUT, HIDDEN_MESSAGE, wrong_answer
 from conftest import ASSIGNMENTS
 from grader import pipeline
 from grader.feedback import hidden_lines
@@ -40,9 +41,18 @@ def cell_scores(root, aid, student) -> dict[str, tuple[float, float]]:
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
 def test_solutions_score_full_marks(course, aid):
-    scores = cell_scores(course, aid, "solved")
-    lost = {name: score for name, score in scores.items() if score[0] != score[1]}
-    assert not lost, f"the solutions lost marks on {lost}; see {course}/autograded/solved/{aid}"
+    """`make grade` grades each assignment's solutions before the batch, in the same workers and sandboxes, and
+    says they scored full marks (or stops); the first assignment's are handed in by a student too."""
+    printed = (course / GRADING_OUTPUT).read_text()
+    said = next((line for line in printed.splitlines() if line.startswith("the instructor's solutions scored")), "")
+    marks = dict(item.rsplit(" ", 1) for item in said.partition(": ")[2].split(", ") if item)
+    assert aid in marks, f"make grade did not say that the solutions to {aid} scored full marks:\n{printed}"
+    if aid == ASSIGNMENTS[0]:
+        scores = cell_scores(course, aid, "solved")
+        lost = {name: score for name, score in scores.items() if score[0] != score[1]}
+        assert not lost, f"the solutions lost marks on {lost}; see {course}/autograded/solved/{aid}"
+        total = sum(possible for _, possible in scores.values())
+        assert marks[aid] == f"{total:g}/{total:g}", f"make grade's self-test gave {marks[aid]}, the gradebook {total}"
 
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
@@ -66,7 +76,7 @@ def test_grades_csv_and_feedback_are_produced(course):
     with open(course / "grades.csv", newline="") as handle:
         rows = {(row["student_id"], row["assignment"]): row for row in csv.DictReader(handle)}
     for aid in ASSIGNMENTS:
-        for student in ("solved", "blank", "one_wrong"):
+        for student in ("solved", "blank", "one_wrong") if aid == ASSIGNMENTS[0] else ("blank", "one_wrong"):
             assert (student, aid) in rows, f"grades.csv has no row for {student}/{aid}"
             feedback = course / "feedback" / student / aid / f"{aid}.html"
             assert feedback.is_file() and "<html" in feedback.read_text()[:2000].lower(), f"no feedback at {feedback}"

@@ -143,7 +143,7 @@ def test_does_the_self_test_grade_the_solution_as_a_student_would_hand_it_in(rel
 
     monkeypatch.setattr(nbgrader.api, "Gradebook", _Gradebook)
     monkeypatch.setattr(_Gradebook, "scores", {"01_tensors": (15.0, 15.0)})
-    preflight.check_solutions(released_course, ["01_tensors"], autograde)
+    assert preflight.check_solutions(released_course, ["01_tensors"], autograde) == {"01_tensors": 15.0}
     assert seen["jobs"] == [("01_tensors", preflight.SELF_TEST_STUDENT)]
     assert "### BEGIN SOLUTION" not in seen["notebook"] and "def flatten_images" in seen["notebook"]
 
