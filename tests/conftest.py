@@ -56,11 +56,11 @@ SELECTED: set[str] = set()  # assignments whose notebook-answer tests are select
 
 
 @pytest.hookimpl(trylast=True)  # after -k and -m have deselected
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Start notebook runs only for the assignments whose answer tests were selected (e.g. with -k 04_); start
     nbgrader's own suite at once if it was selected (tests/test_nbgrader_suite.py)."""
     SELECTED.update(item.callspec.params["aid"] for item in items
                     if item.module.__name__.endswith("test_answers") and hasattr(item, "callspec"))
     for item in items:
-        if item.module.__name__.endswith("test_nbgrader_suite"):
+        if item.module.__name__.endswith("test_nbgrader_suite") and not config.option.collectonly:
             item.module.start_suite()
